@@ -1,0 +1,37 @@
+"""The pipeline, end to end: read → clean → lex → parse → resolve. Returns plain dicts (fast path)."""
+from __future__ import annotations
+
+import hashlib
+
+from .clean import clean_lines
+from .errors import InputError
+from .lex import lex
+from .parse import parse_tokens
+from .read import DEFAULT_MAX_BYTES, Source, read_bytes, read_path, split_lines
+from .resolve import resolve
+
+
+def run_text(text: str, source: dict) -> dict:
+    if not text.strip():
+        raise InputError("empty document" if not text else "document holds only white space")
+    tokens = lex(clean_lines(split_lines(text)))
+    return resolve(parse_tokens(tokens), source)
+
+
+def _source_dict(src: Source) -> dict:
+    return {"path": src.path, "sha256": src.sha256, "encoding": src.encoding}
+
+
+def parse_text_dict(text: str, *, source: str | None = None) -> dict:
+    sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return run_text(text, {"path": source, "sha256": sha, "encoding": None})
+
+
+def parse_bytes_dict(data: bytes, *, source: str | None = None, encoding: str | None = None) -> dict:
+    src = read_bytes(data, path=source, encoding=encoding)
+    return run_text(src.text, _source_dict(src))
+
+
+def parse_file_dict(path: str, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> dict:
+    src = read_path(path, encoding=encoding, max_bytes=max_bytes)
+    return run_text(src.text, _source_dict(src))

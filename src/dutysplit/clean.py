@@ -1,0 +1,67 @@
+"""Stage 2: clean each line (HTML left-overs, odd spaces) and flag web/file debris.
+
+A line keeps its 1-based number; cleaning never moves text between lines.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import regex
+
+from .data import table
+
+_TAG = regex.compile(r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,300})?/?>")
+_SPACES = regex.compile(r"[ \u00a0\u2002-\u200b\u3000\ufeff]+")
+_CJK = r"\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}、。，：；！？"
+# white space between two CJK characters, or between CJK and a figure/percent, is extraction damage
+_GAP = regex.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}0-9%])|(?<=[0-9%])\s+(?=[{_CJK}])")
+
+
+@dataclass(slots=True)
+class Line:
+    no: int  # 1-based line number in the input
+    raw: str  # as read
+    text: str  # cleaned
+    debris: str | None = None  # name of the debris rule that matched
+
+
+def _debris_rules() -> list[tuple[str, regex.Pattern]]:
+    global _DEBRIS
+    if _DEBRIS is None:
+        _DEBRIS = [(name, regex.compile(pat)) for name, pat in table("debris")]
+    return _DEBRIS
+
+
+_DEBRIS: list[tuple[str, regex.Pattern]] | None = None
+
+
+def clean_text(s: str) -> str:
+    if "<" in s:
+        s = _TAG.sub("", s)
+    if "&" in s:
+        s = html.unescape(s)
+    if '\\"' in s:
+        s = s.replace('\\"', '"')
+    return _SPACES.sub(" ", s).strip()
+
+
+def tidy(s: str) -> str:
+    """Remove white space that extraction put inside CJK text (``2024 年`` → ``2024年``)."""
+    return _GAP.sub("", s) if " " in s else s
+
+
+def clean_lines(raw_lines: list[str]) -> list[Line]:
+    rules = _debris_rules()
+    out = []
+    for no, raw in enumerate(raw_lines, 1):
+        text = clean_text(raw)
+        if not text:
+            continue
+        kind = None
+        for name, pat in rules:
+            if pat.match(text):
+                kind = name
+                break
+        out.append(Line(no, raw, text, kind))
+    return out

@@ -1,0 +1,30 @@
+"""Load the rule tables shipped in ``dutysplit/data`` (TSV: cheap to read, no YAML import at start-up)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+
+def rows(name: str) -> list[list[str]]:
+    """The rows of ``data/<name>.tsv``: comment (``#``) and blank lines skipped, cells split on TAB."""
+    text = resources.files("dutysplit").joinpath("data").joinpath(f"{name}.tsv").read_text(encoding="utf-8")
+    out = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        out.append(line.split("\t"))
+    return out
+
+
+@lru_cache(maxsize=None)
+def table(name: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(r) for r in rows(name))
+
+
+@lru_cache(maxsize=None)
+def alternation(name: str, column: int = 0) -> regex.Pattern:
+    """One regex matching any value of ``column`` of a table, longest first."""
+    values = sorted({r[column] for r in table(name)}, key=len, reverse=True)
+    return regex.compile("|".join(regex.escape(v) for v in values))

@@ -1,0 +1,513 @@
+"""Stage 4: tokens → a tree of parts, sections, items and clauses.
+
+Every node keeps the line numbers of the tokens it consumed, so that the lossless check can account for
+every non-blank input line. Text that fits nowhere goes to ``unparsed`` with a diagnostic; nothing is
+dropped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from .clean import tidy
+from .data import alternation
+from .lex import Token, cn_number
+
+# A number directly followed by one of these is a quantity, not a task number (`10亿元…`).
+_MEASURE = regex.compile(r"^[年月日号%％个万亿千百元米吨人家项次倍岁天期批座所条台辆艘公里亩栋户名]")
+_ORG_SUFFIX = regex.compile(r"(办公室|人民政府|政府|委员会|管委会|局|委|办|厅|部|中心|公司)$")
+# roles a line may have been given that can still be the value of a `• key:` bullet above it
+_BULLET_VALUE = {"text", "item", "date", "doc_number", "signature"}
+_SENTENCE = regex.compile(r"[。；;，,！？]")
+
+
+@dataclass(slots=True)
+class Statement:
+    """A units statement: a `责任单位:…` line (with its continuation lines) or an inline bracket."""
+
+    label: str
+    body: str
+    lines: list[int]
+    inline: bool = False
+
+
+@dataclass(slots=True)
+class Clause:
+    text: str
+    statements: list[Statement] = field(default_factory=list)
+    inherited: bool = False
+    lines: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Item:
+    label: str
+    number: int
+    first: int
+    last: int
+    style: str  # "arabic" (1.) or "cn" ((一))
+    text_parts: list[tuple[int, str]] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    subheading: str | None = None
+    text: str = ""
+    clauses: list[Clause] = field(default_factory=list)
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.statements)
+
+
+@dataclass(slots=True)
+class Subheading:
+    label: str
+    number: int
+    text: str
+    line: int
+    lines: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Section:
+    label: str
+    number: int
+    heading: str
+    line: int | None  # None for the implicit section of tasks that come before any heading
+    items: list[Item] = field(default_factory=list)
+    subheadings: list[Subheading] = field(default_factory=list)
+    text_parts: list[tuple[int, str]] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    kind: str = "topic"
+    leaders: list[dict] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Part:
+    title: str | None
+    line: int | None
+    sections: list[Section] = field(default_factory=list)
+    text_parts: list[tuple[int, str]] = field(default_factory=list)
+
+    def last_number(self) -> int:
+        for sec in reversed(self.sections):
+            arabic = [it.number for it in sec.items if it.style == "arabic"]
+            if arabic:
+                return arabic[-1]
+        return 0
+
+
+@dataclass(slots=True)
+class Kept:
+    kind: str
+    lines: list[int]
+    texts: list[str]
+
+
+@dataclass(slots=True)
+class Doc:
+    meta: list[dict] = field(default_factory=list)  # {key, value, lines, kind}
+    parts: list[Part] = field(default_factory=list)
+    kept: list[Kept] = field(default_factory=list)
+    unparsed: list[dict] = field(default_factory=list)
+    diagnostics: list[dict] = field(default_factory=list)
+
+    def diag(self, level: str, code: str, line: int | None, message: str) -> None:
+        self.diagnostics.append({"level": level, "code": code, "line": line, "message": message})
+
+    def keep(self, kind: str, tok: Token) -> None:
+        last = self.kept[-1] if self.kept else None
+        if last and last.kind == kind and last.lines[-1] < tok.no:
+            last.lines.append(tok.no)
+            last.texts.append(tok.text)
+        else:
+            self.kept.append(Kept(kind, [tok.no], [tok.text]))
+
+    def unparse(self, tok: Token, reason: str) -> None:
+        self.unparsed.append({"line": tok.no, "text": tok.text, "reason": reason})
+
+
+# ---------------------------------------------------------------------------------------------------
+# helpers
+
+
+def join_wrapped(parts: list[str]) -> str:
+    """Join text wrapped over lines without inserting characters."""
+    return "".join(parts)
+
+
+def join_units(parts: list[str]) -> str:
+    """Join a units statement wrapped over lines. A name broken over lines (`县交通运` / `输局`) is joined
+    as is; a break that falls between two whole names with no separator gets one."""
+    out = parts[0]
+    for nxt in parts[1:]:
+        if out and nxt and out[-1] not in "、,，;；" and nxt[0] not in "、,，;；":
+            if _ORG_SUFFIX.search(out) and regex.match(r"[县市区省各镇乡]", nxt):
+                out += "、"
+        out += nxt
+    return out
+
+
+def _scan_brackets(text: str, start: int) -> int:
+    """Index just past the bracket group opening at ``start`` (nesting counted), or -1 if unclosed."""
+    pairs = {"(": ")", "（": "）", "[": "]", "［": "］", "【": "】", "〔": "〕"}
+    openers = set(pairs)
+    closers = set(pairs.values())
+    depth = 0
+    for i in range(start, len(text)):
+        c = text[i]
+        if c in openers:
+            depth += 1
+        elif c in closers:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return -1
+
+
+def find_inline(text: str) -> list[tuple[int, int, str, str]]:
+    """Inline units statements in a paragraph: (start, end, label, body)."""
+    labels = alternation("labels")
+    opener = regex.compile(rf"[(（\[［【〔]\s*(?P<label>{labels.pattern})\s*[:：]")
+    out = []
+    pos = 0
+    while True:
+        m = opener.search(text, pos)
+        if not m:
+            break
+        end = _scan_brackets(text, m.start())
+        if end < 0:
+            break
+        out.append((m.start(), end, m.group("label"), text[m.end():end - 1].strip()))
+        pos = end
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# contextual roles the line-by-line lexer cannot see
+
+
+def mark_signatures(tokens: list[Token]) -> None:
+    """A short organisation-name line directly followed by a date line is a signature."""
+    for i in range(len(tokens) - 1):
+        t, nxt = tokens[i], tokens[i + 1]
+        if (
+            t.role == "text"
+            and nxt.role in ("date", "printed")
+            and len(t.text) <= 30
+            and not _SENTENCE.search(t.text)
+            and _ORG_SUFFIX.search(t.text)
+        ):
+            t.role = "signature"
+
+
+def find_body_start(tokens: list[Token]) -> int:
+    for i, t in enumerate(tokens):
+        if t.role == "list_title":
+            return i
+        if t.role == "section" and cn_number(t.groups["num"]) == 1:
+            return i
+        if t.role == "item" and t.groups["num"] == "1" and t.groups["sep"]:
+            return i
+    return len(tokens)
+
+
+# ---------------------------------------------------------------------------------------------------
+# the parser
+
+
+class Parser:
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.doc = Doc()
+        self.part: Part | None = None
+        self.section: Section | None = None
+        self.sub: Subheading | None = None
+        self.item: Item | None = None
+        self.mode = "body"  # body | attachment | colophon
+        self.bullet: dict | None = None  # a `• key:` whose value may follow on the next lines
+
+    # -- meta ------------------------------------------------------------------------------------
+    def meta(self, key: str, value: str, tok: Token, kind: str) -> dict:
+        entry = {"key": key, "value": value, "lines": [tok.no, tok.no], "kind": kind}
+        self.doc.meta.append(entry)
+        return entry
+
+    def meta_kv(self, tok: Token) -> None:
+        keys = alternation("meta_keys")
+        text = tok.text
+        found = [
+            m for m in keys.finditer(text)
+            if (m.start() == 0 or text[m.start() - 1] in " \t") and not text[m.end():m.end() + 1].isalnum()
+            or m.start() == 0
+        ]
+        for j, m in enumerate(found):
+            end = found[j + 1].start() if j + 1 < len(found) else len(text)
+            value = text[m.end():end].strip().lstrip(":：").strip()
+            self.meta(m.group(), value, tok, "kv")
+        self.bullet = None
+
+    def meta_line(self, tok: Token) -> bool:
+        """Handle the roles that are document facts wherever they appear. True if handled."""
+        role = tok.role
+        if role == "debris":
+            self.doc.unparse(tok, "debris")
+            return True
+        if role == "meta_kv":
+            self.meta_kv(tok)
+            return True
+        if role == "meta_bullet":
+            self.bullet = self.meta(tok.groups["key"].strip(), tok.groups["value"].strip(), tok, "bullet")
+            return True
+        if role in _BULLET_VALUE and self.bullet is not None and not self.bullet["value"]:
+            self.bullet["value"] = tok.text
+            self.bullet["lines"][1] = tok.no
+            self.bullet = None
+            return True
+        self.bullet = None
+        if role == "notice_title":
+            self.meta("notice_title", tok.groups["title"], tok, "notice_title")
+            return True
+        if role == "doc_number":
+            self.meta("doc_number", tok.groups["value"], tok, "doc_number")
+            return True
+        if role == "signature":
+            self.meta("signature", tok.text, tok, "signature")
+            return True
+        if role == "date":
+            self.meta("date", tok.groups["value"], tok, "date")
+            return True
+        return False
+
+    # -- run -------------------------------------------------------------------------------------
+    def run(self) -> Doc:
+        mark_signatures(self.tokens)
+        start = find_body_start(self.tokens)
+        notice_seen = False
+        for tok in self.tokens[:start]:
+            if self.meta_line(tok):
+                notice_seen = notice_seen or tok.role in ("notice_title", "doc_number")
+                continue
+            self.doc.keep("notice" if notice_seen else "preamble", tok)
+        for i in range(start, len(self.tokens)):
+            self.body(i)
+        self.close_item()
+        return self.doc
+
+    def body(self, i: int) -> None:
+        tok = self.tokens[i]
+        role = tok.role
+        if self.mode != "body":
+            if role == "debris":
+                self.doc.unparse(tok, "debris")
+                return
+            if role in ("cc", "printed") or (self.mode == "colophon"):
+                self.mode = "colophon"
+                self.doc.keep("colophon", tok)
+                return
+            self.doc.keep("attachment", tok)
+            return
+        if self.meta_line(tok):
+            return
+        handler = getattr(self, "on_" + role, None)
+        if handler is None:
+            self.on_text(tok)
+        else:
+            handler(tok, i)
+
+    # -- structure ------------------------------------------------------------------------------
+    def close_item(self) -> None:
+        if self.item is not None:
+            build_clauses(self.item, self.doc)
+            self.item = None
+
+    def new_part(self, title: str | None, line: int | None) -> Part:
+        self.close_item()
+        self.part = Part(title=title, line=line)
+        self.doc.parts.append(self.part)
+        self.section = None
+        self.sub = None
+        return self.part
+
+    def on_list_title(self, tok: Token, i: int) -> None:
+        if self.part is not None and not self.part.sections and self.part.title is None:
+            self.part.title, self.part.line = tok.groups["title"], tok.no
+            return
+        if self.part is not None and not self.part.sections:
+            # a second title line before any section: part of the title block
+            self.part.text_parts.append((tok.no, tok.text))
+            return
+        self.new_part(tok.groups["title"], tok.no)
+
+    def on_section(self, tok: Token, i: int) -> None:
+        n = cn_number(tok.groups["num"])
+        if self.part is None:
+            self.new_part(None, None)
+        elif self.section is not None and n != self.section.number + 1:
+            if n == 1 and self.part.sections:
+                self.new_part(None, None)
+            else:
+                self.doc.diag("warning", "section_out_of_sequence", tok.no,
+                              f"section {tok.groups['num']} after {self.section.label}: read as text")
+                self.on_text(tok)
+                return
+        self.close_item()
+        self.section = Section(label=tok.groups["num"], number=n, heading=tidy(tok.groups["title"]), line=tok.no)
+        self.part.sections.append(self.section)
+        self.sub = None
+
+    def _ensure_section(self, tok: Token) -> Section:
+        if self.part is None:
+            self.new_part(None, None)
+        if self.section is None:
+            self.section = Section(label="", number=0, heading="", line=None)
+            self.part.sections.append(self.section)
+            self.doc.diag("info", "implicit_section", tok.no, "tasks before any `一、` heading")
+        return self.section
+
+    def on_subsection(self, tok: Token, i: int) -> None:
+        sec = self._ensure_section(tok)
+        title = tok.groups["title"]
+        n = cn_number(tok.groups["num"])
+        is_task = bool(find_inline(title)) or self._next_role(i) == "label"
+        self.close_item()
+        if is_task:
+            self.item = Item(label=f"({tok.groups['num']})", number=n, first=tok.no, last=tok.no, style="cn",
+                             subheading=None)
+            self.item.text_parts.append((tok.no, title))
+            sec.items.append(self.item)
+        else:
+            self.sub = Subheading(label=tok.groups["num"], number=n, text=title, line=tok.no, lines=[tok.no])
+            sec.subheadings.append(self.sub)
+
+    def _next_role(self, i: int) -> str | None:
+        for t in self.tokens[i + 1:]:
+            if t.role != "debris":
+                return t.role
+        return None
+
+    def expected(self, sec: Section) -> tuple[int, ...]:
+        arabic = [it.number for it in sec.items if it.style == "arabic"]
+        if arabic:
+            return (arabic[-1] + 1,)
+        run_on = self.part.last_number() + 1 if self.part else 1
+        return (1, run_on) if run_on != 1 else (1,)
+
+    def on_item(self, tok: Token, i: int) -> None:
+        g = tok.groups
+        n = int(g["num"])
+        body = g["body"]
+        sec = self.section
+        if sec is None:
+            if n != 1 or not g["sep"]:
+                self.on_text(tok)
+                return
+            sec = self._ensure_section(tok)
+        expected = self.expected(sec)
+        open_item = self.item is not None and not self.item.closed
+        ok = False
+        if n in expected:
+            if g["sep"]:
+                # `2.5亿元` wrapped inside an open task is a decimal, not task 2
+                ok = not (open_item and g["sep"] == "." and body[:1].isdigit() and not tok.text[len(g["num"]) + 1:][:1].isspace())
+            else:
+                ok = not open_item and bool(body) and not _MEASURE.match(body)
+        elif g["sep"] and not open_item and expected[-1] < n <= expected[-1] + 2 and sec.items:
+            ok = True
+            self.doc.diag("warning", "item_number_gap", tok.no, f"task {n} follows task {expected[-1] - 1}")
+        if not ok:
+            self.on_text(tok)
+            return
+        self.close_item()
+        self.item = Item(label=g["num"], number=n, first=tok.no, last=tok.no, style="arabic",
+                         subheading=self.sub.label if self.sub else None)
+        self.item.text_parts.append((tok.no, body))
+        sec.items.append(self.item)
+
+    def on_label(self, tok: Token, i: int) -> None:
+        st = Statement(label=tok.groups["label"], body=tok.groups["body"], lines=[tok.no])
+        if self.item is not None:
+            self.item.statements.append(st)
+            self.item.last = tok.no
+        elif self.section is not None and not self.section.items:
+            self.section.statements.append(st)
+        else:
+            self.doc.unparse(tok, "units_without_task")
+            self.doc.diag("warning", "units_without_task", tok.no, "units line with no task before it")
+
+    def on_text(self, tok: Token, i: int | None = None) -> None:
+        item = self.item
+        if item is not None:
+            if not item.statements:
+                item.text_parts.append((tok.no, tok.text))
+                item.last = tok.no
+                return
+            st = item.statements[-1]
+            if not st.inline and not st.body.rstrip().endswith(("。", ")", "）")):
+                st.body = join_units([st.body, tok.text])
+                st.lines.append(tok.no)
+                item.last = tok.no
+                return
+            # text after a finished task: it belongs to the section, not to the task
+            self.close_item()
+        if self.sub is not None and self.section is not None and self.sub in self.section.subheadings \
+                and not any(it.subheading == self.sub.label for it in self.section.items):
+            self.sub.text += tok.text
+            self.sub.lines.append(tok.no)
+            return
+        if self.section is not None:
+            self.section.text_parts.append((tok.no, tok.text))
+            return
+        if self.part is not None:
+            self.part.text_parts.append((tok.no, tok.text))
+            return
+        self.doc.unparse(tok, "unrecognised")
+
+    def on_table_row(self, tok: Token, i: int) -> None:
+        self.close_item()
+        self.doc.keep("table", tok)
+
+    def on_attachment(self, tok: Token, i: int) -> None:
+        self.close_item()
+        self.mode = "attachment"
+        self.doc.keep("attachment", tok)
+
+    def on_cc(self, tok: Token, i: int) -> None:
+        self.close_item()
+        self.mode = "colophon"
+        self.doc.keep("colophon", tok)
+
+    on_printed = on_cc
+
+    def on_public_note(self, tok: Token, i: int) -> None:
+        self.doc.keep("notice", tok)
+
+
+def build_clauses(item: Item, doc: Doc) -> None:
+    """Split an item's text into clauses: one per inline statement, plus the units line(s)."""
+    full = join_wrapped([t for _, t in item.text_parts])
+    inline = find_inline(full)
+    pieces = []
+    pos = 0
+    for start, end, label, body in inline:
+        seg = full[pos:start].strip()
+        pieces.append(seg)
+        item.clauses.append(Clause(text=tidy(seg), statements=[Statement(label, body, [], inline=True)]))
+        pos = end
+    rest = full[pos:].strip()
+    if rest:
+        pieces.append(rest)
+    item.text = tidy("".join(pieces))
+    line_statements = [s for s in item.statements if not s.inline]
+    if line_statements:
+        text = tidy(rest) if inline else item.text
+        item.clauses.append(Clause(text=text, statements=line_statements))
+    elif rest and inline:
+        doc.diag("info", "text_without_units", item.first,
+                 f"task {item.label}: text after its last units statement has no units of its own")
+    for c in item.clauses:
+        c.lines = [item.first, item.last]
+
+
+def parse_tokens(tokens: list[Token]) -> Doc:
+    return Parser(tokens).run()
