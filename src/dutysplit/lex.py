@@ -68,7 +68,7 @@ def _rules() -> list[tuple[str, regex.Pattern]]:
         ("date", regex.compile(r"^(?P<value>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")),
         ("list_title", regex.compile(rf"^(?!\d{{1,4}}\s*[.．、])(?P<title>[^。；;:：]{{2,60}}?(?:{list_titles}))$")),
         ("table_row", regex.compile(r"\t[^\t]*\t")),
-        ("item", regex.compile(r"^(?P<num>\d{1,4})(?!\d)\s*(?P<sep>[.．、]?)\s*(?P<body>.*)$")),
+        ("item", regex.compile(r"^(?P<num>\d{1,3})(?!\d)\s*(?P<sep>[.．、]?)\s*(?P<body>.*)$")),
     ]
 
 

@@ -205,7 +205,7 @@ def find_body_start(tokens: list[Token]) -> int:
     for i, t in enumerate(tokens):
         if t.role == "list_title":
             return i
-        if t.role == "section" and cn_number(t.groups["num"]) == 1:
+        if t.role == "section":
             return i
         if t.role == "item" and t.groups["num"] == "1" and t.groups["sep"]:
             return i

@@ -1,0 +1,150 @@
+"""Stage 6: the output contract as pydantic models. ``dutysplit schema`` prints their JSON Schema.
+
+Keys are lowercase snake_case and static: nothing in the data ever becomes a key. The CLI's fast path
+emits the resolver's dict directly; the test suite validates every output against these models and
+against ``schemas/document.schema.json``.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import SCHEMA_VERSION
+
+Span = tuple[int, int]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceInfo(_Model):
+    path: str | None = Field(description="the input path as given; null for text or stdin")
+    sha256: str = Field(description="SHA-256 of the input bytes (of the UTF-8 text for parse_text)")
+    encoding: str | None = Field(description="encoding used to decode the bytes; null for text input")
+
+
+class MetaField(_Model):
+    key: str = Field(description="the key as written (`发布机构`), or the kind of line for notice lines")
+    value: str
+    kind: Literal["kv", "bullet", "notice_title", "doc_number", "signature", "date"] = Field(
+        description="kv: `key: value` (several may share a line); bullet: `• key:` with the value on the "
+        "next line; the others: a line of the notice")
+    lines: Span = Field(description="first and last line of the field")
+
+
+class Meta(_Model):
+    title: str | None = Field(description="title of the (first) task list")
+    notice_title: str | None = Field(description="`…关于印发…的通知`, where present")
+    doc_number: str | None = Field(description="文号, e.g. `嵊政办发〔2024〕5号`")
+    issuer: str | None = Field(description="issuing office: the signature, else 发布机构")
+    date: str | None = Field(description="date written or signed (ISO 8601): 成文日期, else the signature date")
+    published: str | None = Field(description="publication date (ISO 8601): 发布时间/生成日期")
+    index_no: str | None = Field(description="索引号")
+    year: int | None = Field(description="the year the plan is for: from the title, else from the date")
+    fields: list[MetaField] = Field(description="every metadata line as read, in order")
+
+
+class Convention(_Model):
+    rule: Literal["first-listed", "marked", "none"] = Field(
+        description="first-listed: the first unit of a list leads; marked: units marked `*`/`★` lead; "
+        "none: nothing declared (the first-listed unit is assumed to lead)")
+    declared: bool
+    text: str | None = Field(description="the note as written, e.g. `（排位第一的为牵头单位，下同）`")
+    line: int | None
+
+
+class Unit(_Model):
+    name: str = Field(description="as written: brackets kept, separators and a trailing `。` removed")
+    role: Literal["lead", "participant"]
+
+
+class Clause(_Model):
+    text: str = Field(description="the part of the task this statement of units covers")
+    units: list[Unit]
+    lead: str | None = Field(description="the (first) lead unit; null when inherited or no units")
+    inherited: bool = Field(description="units handed down from a joint section heading")
+    lines: Span
+
+
+class Item(_Model):
+    label: str = Field(description="the number as written: `9`, or `(一)`")
+    number: int
+    subheading: str | None = Field(description="numeral of the `(一)` sub-heading the task stands under")
+    text: str = Field(description="task text, joined over line breaks, without number and units statements")
+    lines: Span
+    clauses: list[Clause]
+
+
+class Leader(_Model):
+    name: str
+    title: str | None
+
+
+class Subheading(_Model):
+    label: str
+    number: int
+    text: str
+    lines: Span
+
+
+class Section(_Model):
+    label: str = Field(description="the numeral of the `一、` heading; empty for tasks before any heading")
+    number: int
+    heading: str
+    line: int | None
+    kind: Literal["leader", "joint", "topic", "prose"]
+    leaders: list[Leader]
+    units: list[str] = Field(description="units named by a joint heading, handed down to its tasks")
+    text: str | None = Field(description="prose of the section (指导思想, 工作目标 …) or text between tasks")
+    text_lines: list[int]
+    subheadings: list[Subheading]
+    items: list[Item]
+
+
+class Part(_Model):
+    title: str | None
+    line: int | None
+    text: str | None
+    text_lines: list[int]
+    sections: list[Section]
+
+
+class Kept(_Model):
+    kind: Literal["preamble", "notice", "attachment", "colophon", "table"]
+    lines: Span
+    line_numbers: list[int]
+    text: str
+
+
+class Diagnostic(_Model):
+    level: Literal["info", "warning", "error"]
+    code: str
+    line: int | None
+    message: str
+
+
+class Unparsed(_Model):
+    line: int
+    text: str
+    reason: Literal["debris", "unrecognised", "units_without_task"]
+
+
+class Document(_Model):
+    schema_version: Literal[SCHEMA_VERSION]  # type: ignore[valid-type]
+    source: SourceInfo
+    meta: Meta
+    convention: Convention
+    parts: list[Part]
+    kept: list[Kept]
+    diagnostics: list[Diagnostic]
+    unparsed: list[Unparsed]
+
+
+def json_schema() -> dict:
+    schema = Document.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://dutysplit.invalid/schema/document-{SCHEMA_VERSION}.json"
+    schema["title"] = "dutysplit document"
+    return schema
