@@ -177,11 +177,27 @@ def test_notice_signature_and_attachments_are_not_tasks():
 
 
 def test_task_without_units_gets_a_warning_and_no_invented_units():
-    t = HEAD + "1.甲。\n"
+    t = HEAD + "1.甲。\n2.乙。\n责任单位:县财政局\n"
     doc = parse_text_dict(t)
     c = doc["parts"][0]["sections"][0]["items"][0]["clauses"][0]
     assert c["units"] == [] and c["lead"] is None
-    assert "no_units" in [d["code"] for d in doc["diagnostics"]]
+    assert [(d["code"], d["line"]) for d in doc["diagnostics"]] == [("no_units", 2), ("lead_assumed", None)]
+
+
+def test_input_ending_before_the_units_is_truncated():
+    doc = parse_text_dict(HEAD + "1.甲。\n责任单位:县财政局\n2.乙项工作的文字被截\n")
+    assert [(d["code"], d["line"]) for d in doc["diagnostics"] if d["level"] == "warning"] == [("truncated", 4)]
+    assert len(items(HEAD + "1.甲。\n责任单位:县财政局\n2.乙项工作的文字被截\n")) == 2
+
+
+def test_input_ending_inside_the_units_drops_the_fragment_and_says_so():
+    doc = parse_text_dict(HEAD + "1.甲。\n责任单位:县财政局、县发改局、市协\n")
+    c = doc["parts"][0]["sections"][0]["items"][0]["clauses"][0]
+    assert [u["name"] for u in c["units"]] == ["县财政局", "县发改局"]
+    assert any(d["code"] == "truncated" and "市协" in d["message"] for d in doc["diagnostics"])
+    # a complete last name is kept
+    doc = parse_text_dict(HEAD + "1.甲。\n责任单位:县财政局、各乡镇人民政府\n")
+    assert [u["name"] for u in doc["parts"][0]["sections"][0]["items"][0]["clauses"][0]["units"]] == ["县财政局", "各乡镇人民政府"]
 
 
 def test_debris_goes_to_unparsed_with_its_line():

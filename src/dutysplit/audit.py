@@ -25,8 +25,8 @@ def claims(doc: dict, nonblank: set[int]) -> dict[int, list[str]]:
     for n in sorted(meta_lines & nonblank):
         out[n].append("meta")
     for p_no, part in enumerate(doc["parts"], 1):
-        if part["line"] is not None:
-            out[part["line"]].append(f"part{p_no}:title")
+        if part["lines"] is not None:
+            span(*part["lines"], f"part{p_no}:title")
         for n in part["text_lines"]:
             out[n].append(f"part{p_no}:text")
         for sec in part["sections"]:

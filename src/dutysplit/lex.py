@@ -66,7 +66,8 @@ def _rules() -> list[tuple[str, regex.Pattern]]:
         ("notice_title", regex.compile(r"^(?P<title>.{0,80}关于.{2,120}的通知)$")),
         ("doc_number", regex.compile(r"^(?P<value>\p{Han}{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号)$")),
         ("date", regex.compile(r"^(?P<value>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")),
-        ("list_title", regex.compile(rf"^(?!\d{{1,4}}\s*[.．、])(?P<title>[^。；;:：]{{2,60}}?(?:{list_titles}))$")),
+        ("list_title", regex.compile(
+            rf"^(?!\d{{1,4}}\s*[.．、])(?P<title>[^。；;:：!！?？]{{2,60}}?(?:{list_titles})(?:[(（]\d{{4}}\s*年?[)）])?)$")),
         ("table_row", regex.compile(r"\t[^\t]*\t")),
         ("item", regex.compile(r"^(?P<num>\d{1,3})(?!\d)\s*(?P<sep>[.．、]?)\s*(?P<body>.*)$")),
     ]

@@ -57,7 +57,8 @@ class Convention(_Model):
 
 class Unit(_Model):
     name: str = Field(description="as written: brackets kept, separators and a trailing `。` removed")
-    role: Literal["lead", "participant"]
+    role: Literal["lead", "participant", "support"] = Field(
+        description="lead: leads the clause; participant: takes part; support: 配合/协办")
 
 
 class Clause(_Model):
@@ -65,7 +66,20 @@ class Clause(_Model):
     units: list[Unit]
     lead: str | None = Field(description="the (first) lead unit; null when inherited or no units")
     inherited: bool = Field(description="units handed down from a joint section heading")
+    note: str | None = Field(description="words of a verb-style statement that name no units (`年内持续推进`)")
     lines: Span
+
+
+class ItemField(_Model):
+    name: str = Field(description="the label or column header as written (`完成时限`)")
+    kind: str = Field(description="deadline, status, or another kind from data/labels.tsv and columns.tsv")
+    value: str
+    line: int | None
+
+
+class Leader(_Model):
+    name: str
+    title: str | None
 
 
 class Item(_Model):
@@ -74,12 +88,9 @@ class Item(_Model):
     subheading: str | None = Field(description="numeral of the `(一)` sub-heading the task stands under")
     text: str = Field(description="task text, joined over line breaks, without number and units statements")
     lines: Span
+    leaders: list[Leader] = Field(description="the task's own leader(s): `牵头市领导:`, `责任领导:`, 分管领导 column")
+    fields: list[ItemField] = Field(description="other lines or columns of the task: 完成时限, 推进情况 …")
     clauses: list[Clause]
-
-
-class Leader(_Model):
-    name: str
-    title: str | None
 
 
 class Subheading(_Model):
@@ -105,7 +116,7 @@ class Section(_Model):
 
 class Part(_Model):
     title: str | None
-    line: int | None
+    lines: Span | None = Field(description="first and last line of the title (a title may be broken over lines)")
     text: str | None
     text_lines: list[int]
     sections: list[Section]

@@ -7,11 +7,12 @@ dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
 from .clean import tidy
-from .data import alternation
+from .data import alternation, table
 from .lex import Token, cn_number
 
 # A number directly followed by one of these is a quantity, not a task number (`10亿元…`).
@@ -26,10 +27,14 @@ _SENTENCE = regex.compile(r"[。；;，,！？]")
 class Statement:
     """A units statement: a `责任单位:…` line (with its continuation lines) or an inline bracket."""
 
-    label: str
+    label: str | None  # None for a verb-style statement (`X牵头,Y配合`)
     body: str
     lines: list[int]
     inline: bool = False
+    field: str = "units"  # from data/labels.tsv; "division" for verb style
+
+
+UNIT_FIELDS = {"units", "lead", "support", "division"}
 
 
 @dataclass(slots=True)
@@ -55,7 +60,7 @@ class Item:
 
     @property
     def closed(self) -> bool:
-        return bool(self.statements)
+        return any(st.field in UNIT_FIELDS for st in self.statements)
 
 
 @dataclass(slots=True)
@@ -85,7 +90,8 @@ class Section:
 @dataclass(slots=True)
 class Part:
     title: str | None
-    line: int | None
+    line: int | None  # the (last) line of the title
+    first: int | None = None  # first line of a title broken over lines
     sections: list[Section] = field(default_factory=list)
     text_parts: list[tuple[int, str]] = field(default_factory=list)
 
@@ -111,6 +117,7 @@ class Doc:
     kept: list[Kept] = field(default_factory=list)
     unparsed: list[dict] = field(default_factory=list)
     diagnostics: list[dict] = field(default_factory=list)
+    last_line: int = 0  # line of the last token that is not debris: where an excerpt was cut off
 
     def diag(self, level: str, code: str, line: int | None, message: str) -> None:
         self.diagnostics.append({"level": level, "code": code, "line": line, "message": message})
@@ -165,21 +172,70 @@ def _scan_brackets(text: str, start: int) -> int:
     return -1
 
 
-def find_inline(text: str) -> list[tuple[int, int, str, str]]:
-    """Inline units statements in a paragraph: (start, end, label, body)."""
-    labels = alternation("labels")
-    opener = regex.compile(rf"[(（\[［【〔]\s*(?P<label>{labels.pattern})\s*[:：]")
+def label_field(label: str) -> str:
+    return _label_fields().get(label, "units")
+
+
+@lru_cache(maxsize=None)
+def _label_fields() -> dict[str, str]:
+    return {label: fieldname for label, fieldname in table("labels")}
+
+
+@lru_cache(maxsize=None)
+def _verb_pattern() -> regex.Pattern:
+    verbs = alternation("verbs")
+    return regex.compile(rf"^(?P<units>[^，,；;。！？]{{2,200}}?)\s*(?P<verb>{verbs.pattern})$")
+
+
+def verb_segments(content: str) -> list[tuple[str, str]] | None:
+    """`区政务服务局牵头,区发改局、区审改办配合` → [("lead", "区政务服务局"), ("support", "区发改局、区审改办")].
+    None when the first segment names no units with a verb (then it is an ordinary remark)."""
+    roles = {verb: role for verb, role in table("verbs")}
+    pat = _verb_pattern()
     out = []
-    pos = 0
-    while True:
-        m = opener.search(text, pos)
-        if not m:
-            break
-        end = _scan_brackets(text, m.start())
+    pending: list[str] = []  # groups without a verb take the role of the next verb (`A、B等部门,C配合`)
+    for seg in regex.split(r"[，,；;]", content):
+        seg = seg.strip().rstrip("。")
+        m = pat.match(seg) if seg else None
+        if m:
+            out.append((roles[m["verb"]], "、".join(pending + [m["units"]])))
+            pending = []
+        elif seg:
+            pending.append(seg)
+    if not out:
+        return None
+    if pending:
+        out.append(("note", "，".join(pending)))
+    return out
+
+
+_OPEN = "(（[［【〔"
+
+
+def find_inline(text: str) -> list[tuple[int, int, str | None, str]]:
+    """Inline statements in a paragraph: (start, end, label or None for verb style, body).
+
+    Only top-level bracket groups count; one that names a label (`(责任单位:…)`) or whose first segment
+    ends in a verb of data/verbs.tsv (`(省农业厅牵头)`) is a statement; any other is part of the text."""
+    labels = alternation("labels")
+    opener = regex.compile(rf"\s*(?P<label>{labels.pattern})\s*[:：]")
+    out = []
+    i = 0
+    n = len(text)
+    while i < n:
+        if text[i] not in _OPEN:
+            i += 1
+            continue
+        end = _scan_brackets(text, i)
         if end < 0:
-            break
-        out.append((m.start(), end, m.group("label"), text[m.end():end - 1].strip()))
-        pos = end
+            break  # unclosed: nothing after it closes at the top level either
+        content = text[i + 1:end - 1]
+        m = opener.match(content)
+        if m:
+            out.append((i, end, m.group("label"), content[m.end():].strip()))
+        elif verb_segments(content) is not None:
+            out.append((i, end, None, content.strip()))
+        i = end
     return out
 
 
@@ -202,12 +258,26 @@ def mark_signatures(tokens: list[Token]) -> None:
 
 
 def find_body_start(tokens: list[Token]) -> int:
+    """Where the task list begins. A list title followed closely by a heading or a task wins, unless
+    units were already stated before it; else the first heading, or the first task numbered 1."""
+    first_struct = None
     for i, t in enumerate(tokens):
+        if t.role == "label":
+            break
         if t.role == "list_title":
-            return i
-        if t.role == "section":
-            return i
-        if t.role == "item" and t.groups["num"] == "1" and t.groups["sep"]:
+            for nxt in tokens[i + 1:i + 8]:
+                if nxt.role in ("section", "subsection", "item", "label"):
+                    return i
+                if nxt.role == "list_title":
+                    break
+        elif first_struct is None and (
+            t.role == "section" or (t.role == "item" and t.groups["num"] == "1" and t.groups["sep"])
+        ):
+            first_struct = i
+    if first_struct is not None:
+        return first_struct
+    for i, t in enumerate(tokens):
+        if t.role in ("section", "list_title") or (t.role == "item" and t.groups["num"] == "1" and t.groups["sep"]):
             return i
     return len(tokens)
 
@@ -284,7 +354,10 @@ class Parser:
         mark_signatures(self.tokens)
         start = find_body_start(self.tokens)
         notice_seen = False
+        head = self.title_head(start)
         for tok in self.tokens[:start]:
+            if tok is head:
+                continue
             if self.meta_line(tok):
                 notice_seen = notice_seen or tok.role in ("notice_title", "doc_number")
                 continue
@@ -292,7 +365,20 @@ class Parser:
         for i in range(start, len(self.tokens)):
             self.body(i)
         self.close_item()
+        self.doc.last_line = max((t.no for t in self.tokens if t.role != "debris"), default=0)
         return self.doc
+
+    def title_head(self, start: int) -> Token | None:
+        """A list title broken over two lines: a short line without punctuation right before it."""
+        if start >= len(self.tokens) or start == 0 or self.tokens[start].role != "list_title":
+            return None
+        prev, title = self.tokens[start - 1], self.tokens[start]
+        if prev.role == "text" and len(prev.text) <= 30 and not _SENTENCE.search(prev.text) \
+                and title.no - prev.no <= 3 and not prev.text.endswith(("：", ":")):
+            title.groups["title"] = prev.text + title.groups["title"]
+            title.groups["first"] = prev.no
+            return prev
+        return None
 
     def body(self, i: int) -> None:
         tok = self.tokens[i]
@@ -321,23 +407,24 @@ class Parser:
             build_clauses(self.item, self.doc)
             self.item = None
 
-    def new_part(self, title: str | None, line: int | None) -> Part:
+    def new_part(self, title: str | None, line: int | None, first: int | None = None) -> Part:
         self.close_item()
-        self.part = Part(title=title, line=line)
+        self.part = Part(title=title, line=line, first=first if first is not None else line)
         self.doc.parts.append(self.part)
         self.section = None
         self.sub = None
         return self.part
 
     def on_list_title(self, tok: Token, i: int) -> None:
+        first = tok.groups.get("first", tok.no)
         if self.part is not None and not self.part.sections and self.part.title is None:
-            self.part.title, self.part.line = tok.groups["title"], tok.no
+            self.part.title, self.part.line, self.part.first = tok.groups["title"], tok.no, first
             return
         if self.part is not None and not self.part.sections:
             # a second title line before any section: part of the title block
             self.part.text_parts.append((tok.no, tok.text))
             return
-        self.new_part(tok.groups["title"], tok.no)
+        self.new_part(tok.groups["title"], tok.no, first)
 
     def on_section(self, tok: Token, i: int) -> None:
         n = cn_number(tok.groups["num"])
@@ -425,7 +512,9 @@ class Parser:
         sec.items.append(self.item)
 
     def on_label(self, tok: Token, i: int) -> None:
-        st = Statement(label=tok.groups["label"], body=tok.groups["body"], lines=[tok.no])
+        label = tok.groups["label"]
+        st = Statement(label=label, body=tok.groups["body"].strip().strip("|").strip(), lines=[tok.no],
+                       field=label_field(label))
         if self.item is not None:
             self.item.statements.append(st)
             self.item.last = tok.no
@@ -438,13 +527,13 @@ class Parser:
     def on_text(self, tok: Token, i: int | None = None) -> None:
         item = self.item
         if item is not None:
-            if not item.statements:
+            if not item.closed and not item.statements:
                 item.text_parts.append((tok.no, tok.text))
                 item.last = tok.no
                 return
             st = item.statements[-1]
             if not st.inline and not st.body.rstrip().endswith(("。", ")", "）")):
-                st.body = join_units([st.body, tok.text])
+                st.body = join_units([st.body, tok.text]) if st.field in UNIT_FIELDS else st.body + tok.text
                 st.lines.append(tok.no)
                 item.last = tok.no
                 return
@@ -492,13 +581,14 @@ def build_clauses(item: Item, doc: Doc) -> None:
     for start, end, label, body in inline:
         seg = full[pos:start].strip()
         pieces.append(seg)
-        item.clauses.append(Clause(text=tidy(seg), statements=[Statement(label, body, [], inline=True)]))
+        st = Statement(label, body, [], inline=True, field=label_field(label) if label else "division")
+        item.clauses.append(Clause(text=tidy(seg), statements=[st]))
         pos = end
     rest = full[pos:].strip()
     if rest:
         pieces.append(rest)
     item.text = tidy("".join(pieces))
-    line_statements = [s for s in item.statements if not s.inline]
+    line_statements = [st for st in item.statements if not st.inline]
     if line_statements:
         text = tidy(rest) if inline else item.text
         item.clauses.append(Clause(text=text, statements=line_statements))

@@ -14,13 +14,27 @@ import regex
 from . import SCHEMA_VERSION
 from .clean import tidy
 from .data import table
-from .parse import Clause, Doc, Item, Section, Statement, _scan_brackets
+from .parse import Clause, Doc, Item, Section, Statement, _scan_brackets, verb_segments
 
 _SEPARATORS = "、,，;；"
 _OPENERS = "(（[［【〔"
 _DATE = regex.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
 _YEAR = regex.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年")
 _NAME = regex.compile(r"^\p{Han}{2,4}$")
+_TRAILING_ETC = regex.compile(r"(?<=\p{Han}{2})(等|等单位|等部门)$")
+
+
+@lru_cache(maxsize=None)
+def _suffixes() -> regex.Pattern:
+    alt = "|".join(regex.escape(r[0]) for r in sorted(table("unit_suffixes"), key=lambda r: -len(r[0])))
+    return regex.compile(rf"(?:{alt})$")
+
+
+@lru_cache(maxsize=None)
+def _conjunction() -> regex.Pattern:
+    """`X局等市级有关部门`, `X局及Y委`: a conjunction right after a complete name joins two names."""
+    alt = "|".join(regex.escape(r[0]) for r in sorted(table("unit_suffixes"), key=lambda r: -len(r[0])))
+    return regex.compile(rf"(?<=(?:{alt}))(?:等|及|和|以及)(?=\p{{Han}}{{3}})")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -120,8 +134,12 @@ def split_units(body: str) -> tuple[list[tuple[str, bool]], bool]:
             each_leads = True
             break
     units = []
+    pieces = []
     for piece in split_top(body):
-        name = regex.sub(r"\s+", "", piece).strip("。.;；")
+        pieces.extend(_conjunction().split(piece))
+    for piece in pieces:
+        name = regex.sub(r"\s+", "", piece).strip("。.;；?？")
+        name = _TRAILING_ETC.sub("", name)
         marked = False
         while name and name[0] in marks:
             name = name[1:]
@@ -187,6 +205,8 @@ class Resolver:
         self.source = source
         self.convention = {"rule": "none", "declared": False, "text": None, "line": None}
         self.marked_fallback_said = False
+        items = [it for p in doc.parts for sec in p.sections for it in sec.items]
+        self.last_item = items[-1] if items else None
 
     def diag(self, level: str, code: str, line: int | None, message: str) -> None:
         self.doc.diag(level, code, line, message)
@@ -206,53 +226,115 @@ class Resolver:
                             self.convention = {"rule": rule, "declared": True, "text": note, "line": line}
                             return
 
-    def resolve_clause(self, c: Clause, item: Item, sec: Section) -> dict:
-        units: list[dict] = []
-        each_leads = False
-        any_mark = False
-        notes: list[str] = []
-        for st in c.statements:
-            body, found = extract_notes(st.body)
-            notes.extend(found)
-            names, each = split_units(body)
-            each_leads = each_leads or each
-            for name, marked in names:
-                any_mark = any_mark or marked
-                units.append({"name": name, "role": "participant", "marked": marked})
+    def segments(self, st: Statement) -> list[tuple[str, str]]:
+        """A statement as (field, text) segments: `责任领导:王五;责任单位:外贸局` holds two."""
+        if st.field == "division" or st.label is None:
+            return verb_segments(st.body) or [("units", st.body)]
+        out = []
+        pos, fieldname = 0, st.field
+        for m in _inner_label().finditer(st.body):
+            out.append((fieldname, st.body[pos:m.start()]))
+            fieldname = _label_field(m.group("label"))
+            pos = m.end()
+        out.append((fieldname, st.body[pos:]))
+        expanded = []
+        for f, text in out:
+            text = text.strip().strip(";；,，|").strip()
+            if f == "division":
+                expanded.extend(verb_segments(text) or [("units", text)])
+            elif text or f in _UNIT_ROLES:
+                expanded.append((f, text))
+        return expanded
+
+    def resolve_clause(self, c: Clause, item: Item, sec: Section, extra: dict) -> dict:
         if c.inherited:
             return {"text": c.text, "units": [{"name": u, "role": "participant"} for u in sec.units],
-                    "lead": None, "inherited": True, "lines": c.lines}
-        if not units:
+                    "lead": None, "inherited": True, "note": None, "lines": c.lines}
+        named: list[dict] = []  # in the order written
+        explicit_lead = each_leads = any_mark = False
+        notes: list[str] = []
+        for st in c.statements:
+            for fieldname, text in self.segments(st):
+                if fieldname == "leader":
+                    extra["leaders"].extend(parse_leaders(text))
+                    continue
+                if fieldname not in _UNIT_ROLES:
+                    if fieldname == "note":
+                        notes.append(text)
+                    else:
+                        extra["fields"].append({"name": st.label if fieldname == st.field else fieldname,
+                                                "kind": fieldname, "value": text, "line": (st.lines or [None])[0]})
+                    continue
+                body, found = extract_notes(text)
+                names, each = split_units(body)
+                if st is c.statements[-1] and extra["last"] and names and (st.lines or [0])[-1] == self.doc.last_line:
+                    names = self.drop_fragment(names, item)
+                each_leads = each_leads or (each and fieldname == "units") or fieldname == "each-leads"
+                explicit_lead = explicit_lead or fieldname in ("lead", "each-leads")
+                for name, marked in names:
+                    any_mark = any_mark or marked
+                    named.append({"name": name, "field": fieldname, "marked": marked})
+        units: list[dict] = []
+        seen: dict[str, dict] = {}
+        for u in named:
+            if explicit_lead:
+                role = "lead" if u["field"] in ("lead", "each-leads") else "support" if u["field"] == "support" else "participant"
+            elif u["field"] == "support":
+                role = "support"
+            elif each_leads or (any_mark and u["marked"]):
+                role = "lead"
+            else:
+                role = "participant"
+            if u["name"] in seen:
+                if role == "lead":
+                    seen[u["name"]]["role"] = "lead"
+                continue
+            seen[u["name"]] = {"name": u["name"], "role": role}
+            units.append(seen[u["name"]])
+        if not explicit_lead and not each_leads and not any_mark:
+            first = next((u for u in units if u["role"] == "participant"), None)
+            if first is not None:
+                first["role"] = "lead"
+                if self.convention["rule"] == "marked" and not self.marked_fallback_said:
+                    self.marked_fallback_said = True
+                    self.diag("warning", "marks_lost", self.convention["line"],
+                              "the document says marked units lead, but no unit carries a mark "
+                              "(lost in extraction?): the first-listed unit is taken as lead")
+        if not units and not extra.get("truncated"):
             self.diag("warning", "no_units", item.first, f"task {item.label} names no units")
-        rule = self.convention["rule"]
-        if each_leads:
-            leads = units
-        elif any_mark:
-            leads = [u for u in units if u["marked"]]
-        else:
-            if rule == "marked" and units and not self.marked_fallback_said:
-                self.marked_fallback_said = True
-                self.diag("warning", "marks_lost", self.convention["line"],
-                          "the document says marked units lead, but no unit carries a mark "
-                          "(lost in extraction?): the first-listed unit is taken as lead")
-            leads = units[:1]
-        for u in leads:
-            u["role"] = "lead"
-        out_units = [{"name": u["name"], "role": u["role"]} for u in units]
-        return {"text": c.text, "units": out_units, "lead": leads[0]["name"] if leads else None,
-                "inherited": False, "lines": c.lines}
+        lead = next((u["name"] for u in units if u["role"] == "lead"), None)
+        return {"text": c.text, "units": units, "lead": lead, "inherited": False,
+                "note": "；".join(notes) or None, "lines": c.lines}
 
-    def resolve_item(self, item: Item, sec: Section) -> dict:
+    def drop_fragment(self, names: list[tuple[str, bool]], item: Item) -> list[tuple[str, bool]]:
+        """The input ends inside this units statement: a last name that is no complete unit is cut off."""
+        name = names[-1][0]
+        if len(name) <= 2 or not _suffixes().search(name):
+            self.diag("warning", "truncated", self.doc.last_line,
+                      f"task {item.label}: the input ends inside its units; fragment {name!r} is not a unit")
+            self.fragment_dropped = True
+            return names[:-1]
+        return names
+
+    def resolve_item(self, item: Item, sec: Section, last: bool) -> dict:
         if not item.clauses:
             inherited = sec.kind == "joint" and bool(sec.units)
             item.clauses.append(Clause(text=item.text, inherited=inherited, lines=[item.first, item.last]))
+        extra = {"leaders": [], "fields": [], "last": last, "truncated": False}
+        if last and item.last == self.doc.last_line and not item.clauses[-1].inherited \
+                and not any(st.field in _UNIT_ROLES or st.field == "division" for c in item.clauses for st in c.statements):
+            extra["truncated"] = True
+            self.diag("warning", "truncated", item.last, f"task {item.label}: the input ends before its units")
+        clauses = [self.resolve_clause(c, item, sec, extra) for c in item.clauses]
         return {
             "label": item.label,
             "number": item.number,
             "subheading": item.subheading,
             "text": item.text,
             "lines": [item.first, item.last],
-            "clauses": [self.resolve_clause(c, item, sec) for c in item.clauses],
+            "leaders": extra["leaders"],
+            "fields": extra["fields"],
+            "clauses": clauses,
         }
 
     def resolve_section(self, sec: Section) -> dict:
@@ -277,7 +359,7 @@ class Resolver:
                 {"label": s.label, "number": s.number, "text": tidy(s.text), "lines": [s.lines[0], s.lines[-1]]}
                 for s in sec.subheadings
             ],
-            "items": [self.resolve_item(it, sec) for it in sec.items],
+            "items": [self.resolve_item(it, sec, it is self.last_item) for it in sec.items],
         }
 
     def meta(self, parts: list[dict]) -> dict:
@@ -343,7 +425,7 @@ class Resolver:
         for p in self.doc.parts:
             parts.append({
                 "title": tidy(p.title) if p.title else None,
-                "line": p.line,
+                "lines": [p.first, p.line] if p.line is not None else None,
                 "text": tidy("\n".join(t for _, t in p.text_parts)) or None,
                 "text_lines": [n for n, _ in p.text_parts],
                 "sections": [self.resolve_section(s) for s in p.sections],
@@ -366,6 +448,19 @@ class Resolver:
             "diagnostics": sorted(self.doc.diagnostics, key=lambda d: (d["line"] is None, d["line"] or 0)),
             "unparsed": sorted(self.doc.unparsed, key=lambda u: u["line"]),
         }
+
+
+_UNIT_ROLES = {"units", "lead", "support", "each-leads"}
+
+
+@lru_cache(maxsize=None)
+def _inner_label() -> regex.Pattern:
+    labels = "|".join(regex.escape(r[0]) for r in sorted(table("labels"), key=lambda r: -len(r[0])))
+    return regex.compile(rf"(?:^|(?<=[;；,，。\s|]))(?P<label>{labels})\s*[:：]")
+
+
+def _label_field(label: str) -> str:
+    return {lb: f for lb, f in table("labels")}.get(label, "units")
 
 
 def iso_date(value: str) -> str | None:
