@@ -11,27 +11,36 @@ from .read import DEFAULT_MAX_BYTES, Source, read_bytes, read_path, split_lines
 from .resolve import resolve
 
 
-def run_text(text: str, source: dict) -> dict:
+LAYOUTS = ("auto", "lines", "inline", "table")
+
+
+def run_text(text: str, source: dict, *, layout: str = "auto") -> dict:
+    """``layout`` forces how units are read when detection is wrong: ``lines`` (no inline brackets, no
+    tables), ``inline`` (no tables), ``table`` (tables only), ``auto``."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}")
     if not text.strip():
         raise InputError("empty document" if not text else "document holds only white space")
     tokens = lex(clean_lines(split_lines(text)))
-    return resolve(parse_tokens(tokens), source)
+    return resolve(parse_tokens(tokens, layout=layout), source)
 
 
 def _source_dict(src: Source) -> dict:
     return {"path": src.path, "sha256": src.sha256, "encoding": src.encoding}
 
 
-def parse_text_dict(text: str, *, source: str | None = None) -> dict:
+def parse_text_dict(text: str, *, source: str | None = None, layout: str = "auto") -> dict:
     sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    return run_text(text, {"path": source, "sha256": sha, "encoding": None})
+    return run_text(text, {"path": source, "sha256": sha, "encoding": None}, layout=layout)
 
 
-def parse_bytes_dict(data: bytes, *, source: str | None = None, encoding: str | None = None) -> dict:
+def parse_bytes_dict(data: bytes, *, source: str | None = None, encoding: str | None = None,
+                     layout: str = "auto") -> dict:
     src = read_bytes(data, path=source, encoding=encoding)
-    return run_text(src.text, _source_dict(src))
+    return run_text(src.text, _source_dict(src), layout=layout)
 
 
-def parse_file_dict(path: str, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> dict:
+def parse_file_dict(path: str, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                    layout: str = "auto") -> dict:
     src = read_path(path, encoding=encoding, max_bytes=max_bytes)
-    return run_text(src.text, _source_dict(src))
+    return run_text(src.text, _source_dict(src), layout=layout)

@@ -26,14 +26,18 @@ class Line:
     debris: str | None = None  # name of the debris rule that matched
 
 
-def _debris_rules() -> list[tuple[str, regex.Pattern]]:
+def _debris_rule() -> tuple[regex.Pattern, list[str]]:
+    """All debris rules as one alternation (one match per line); group ``d<N>`` is rule N."""
     global _DEBRIS
     if _DEBRIS is None:
-        _DEBRIS = [(name, regex.compile(pat)) for name, pat in table("debris")]
+        rows = table("debris")
+        names = [name for name, _ in rows]
+        alt = "|".join(f"(?P<d{n}>{pat})" for n, (_, pat) in enumerate(rows))
+        _DEBRIS = (regex.compile(alt), names)
     return _DEBRIS
 
 
-_DEBRIS: list[tuple[str, regex.Pattern]] | None = None
+_DEBRIS: tuple[regex.Pattern, list[str]] | None = None
 
 
 def clean_text(s: str) -> str:
@@ -52,16 +56,13 @@ def tidy(s: str) -> str:
 
 
 def clean_lines(raw_lines: list[str]) -> list[Line]:
-    rules = _debris_rules()
+    rule, names = _debris_rule()
     out = []
     for no, raw in enumerate(raw_lines, 1):
         text = clean_text(raw)
         if not text:
             continue
-        kind = None
-        for name, pat in rules:
-            if pat.match(text):
-                kind = name
-                break
+        m = rule.match(text)
+        kind = names[int(m.lastgroup[1:])] if m else None
         out.append(Line(no, raw, text, kind))
     return out

@@ -9,32 +9,12 @@ import click
 from . import __version__
 from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError
 
-FORMATS = ("json", "yaml", "tsv")
+FORMATS = ("json", "jsonl", "yaml", "tsv", "csv")
+LAYOUTS = ("auto", "lines", "inline", "table")
 
 
 def _error(path: str, reason: str) -> None:
     click.echo(f"dutysplit: error: {path}: {reason}", err=True)
-
-
-def _parse_one(path: str, encoding: str | None, max_bytes: int) -> dict:
-    from .api import parse_bytes_dict, parse_file_dict
-
-    if path == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            raise InputError(f"input is over the limit of {max_bytes} bytes (--max-bytes)")
-        return parse_bytes_dict(data, source="-", encoding=encoding)
-    return parse_file_dict(path, encoding=encoding, max_bytes=max_bytes)
-
-
-def _render(doc: dict, fmt: str, pretty: bool) -> str:
-    from . import emit
-
-    if fmt == "json":
-        return emit.to_json(doc, pretty=pretty) + "\n"
-    if fmt == "yaml":
-        return emit.to_yaml(doc)
-    return emit.to_tsv(doc)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,50 +26,131 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True)
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True,
-              help="json: the whole document; yaml: the same structure; tsv: one row per clause.")
-@click.option("--pretty", is_flag=True, help="Indent JSON output.")
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file instead of standard output.")
+              help="json: the whole document (JSON Lines for several inputs); jsonl: one document per line; "
+                   "yaml: the same structure; tsv/csv: one row per clause.")
+@click.option("--pretty", is_flag=True, help="Indent JSON output (one input).")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False),
+              help="Write everything to this file (atomically) instead of standard output.")
+@click.option("-d", "--output-dir", type=click.Path(file_okay=False),
+              help="Write one file per input here, mirroring the inputs' relative paths.")
+@click.option("--skip-existing", is_flag=True, help="With --output-dir: leave inputs whose output exists.")
+@click.option("--glob", "pattern", default="*.txt", show_default=True, help="Files to take from directories.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Parallel workers (default: all cores). Output stays in input order.")
+@click.option("--excel", is_flag=True, help="CSV with a byte-order mark so that Excel opens it right (implies -f csv).")
 @click.option("--encoding", default=None, help="Force an input encoding (default: detect).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=50 * 1024 * 1024, show_default=True,
               help="Refuse inputs larger than this.")
+@click.option("--layout", type=click.Choice(LAYOUTS), default="auto", show_default=True,
+              help="Force how units are read: lines (no inline brackets, no tables), inline (no tables), "
+                   "table (tables only), or auto.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any document has warnings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
 @click.option("--debug", is_flag=True, help="Show a traceback for unexpected errors.")
-def parse(files, fmt, pretty, output, encoding, max_bytes, strict, debug):
-    """Parse FILES (or - for standard input) and print the result.
+def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, excel, encoding, max_bytes,
+          layout, strict, quiet, debug):
+    """Parse FILES (files, directories, or - for standard input).
 
     Exit status: 0 all parsed; 1 some input failed (or, with --strict, had warnings); 2 usage error.
     """
-    if output and len(files) > 1:
-        raise click.UsageError("-o/--output takes one input")
+    from . import batch
+
+    if excel:
+        fmt = "csv"
+    if output and output_dir:
+        raise click.UsageError("-o/--output and --output-dir exclude each other")
+    if skip_existing and not output_dir:
+        raise click.UsageError("--skip-existing goes with --output-dir")
+    plan = batch.plan(list(files), pattern)
+    if not plan:
+        raise click.UsageError(f"no input files (directories searched for {pattern!r})")
+    opts = batch.Options(fmt=fmt, pretty=pretty, encoding=encoding, max_bytes=max_bytes, output_dir=output_dir,
+                         skip_existing=skip_existing, excel=excel, layout=layout)
+    workers = jobs or os.cpu_count() or 1
+    several = len(plan) > 1
+    lines_mode = fmt == "jsonl" or (fmt == "json" and several)
+    out = _Out(output, bom=excel)
+    if fmt in ("tsv", "csv") and not output_dir:
+        from . import emit
+
+        out.write(emit.header(sep="," if fmt == "csv" else "\t"))
     status = EXIT_OK
-    chunks = []
-    for path in files:
-        try:
-            doc = _parse_one(path, encoding, max_bytes)
-        except InputError as e:
-            _error(path, e.reason)
-            status = EXIT_FAILED
-            continue
-        except Exception as e:  # noqa: BLE001 - one bad file never stops a batch, nor shows a traceback
-            if debug:
-                raise
-            _error(path, f"internal error: {type(e).__name__}: {e}")
-            status = EXIT_FAILED
-            continue
-        if strict and any(d["level"] in ("warning", "error") for d in doc["diagnostics"]):
-            _error(path, "warnings present (--strict)")
-            status = EXIT_FAILED
-        chunks.append(_render(doc, fmt, pretty))
-    text = "".join(chunks)
-    if output:
-        tmp = f"{output}.tmp{os.getpid()}"
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, output)
-    else:
-        _write_stdout(text)
+    done = failed = skipped = 0
+    progress = _progress(len(plan), quiet)
+    try:
+        for res in batch.run(plan, opts, workers=workers, debug=debug):
+            if res.error:
+                failed += 1
+                status = EXIT_FAILED
+                _error(res.job.path, res.error)
+                if lines_mode and not output_dir:
+                    import json
+
+                    out.write(json.dumps({"source": res.job.path, "error": res.error}, ensure_ascii=False) + "\n")
+            elif res.skipped:
+                skipped += 1
+            else:
+                done += 1
+                if strict and res.warnings:
+                    _error(res.job.path, f"{res.warnings} warnings (--strict)")
+                    status = EXIT_FAILED
+                if res.text is not None:
+                    out.write(res.text)
+            if progress:
+                progress.advance()
+    finally:
+        if progress:
+            progress.stop()
+    out.close()
+    if output_dir and not quiet:
+        click.echo(f"dutysplit: {done} written, {skipped} skipped, {failed} failed", err=True)
     sys.exit(status)
+
+
+class _Out:
+    """Standard output (a closed pipe ends the run quietly) or a file written atomically at the end."""
+
+    def __init__(self, path: str | None, bom: bool = False):
+        self.path = path
+        self.bom = bom
+        self.parts: list[str] = []
+        if not path and bom:
+            _write_stdout("\ufeff")
+
+    def write(self, text: str) -> None:
+        if self.path:
+            self.parts.append(text)
+        else:
+            _write_stdout(text)
+
+    def close(self) -> None:
+        if self.path:
+            from .batch import write_atomic
+
+            write_atomic(self.path, "".join(self.parts), bom=self.bom)
+
+
+class _progress:
+    """A rich progress bar on stderr, only when stderr is a terminal and there is more than one input."""
+
+    def __new__(cls, total: int, quiet: bool):
+        if quiet or total < 2 or not sys.stderr.isatty():
+            return None
+        return super().__new__(cls)
+
+    def __init__(self, total: int, quiet: bool):
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.task = self.bar.add_task("parsing", total=total)
+        self.bar.start()
+
+    def advance(self) -> None:
+        self.bar.advance(self.task)
+
+    def stop(self) -> None:
+        self.bar.stop()
 
 
 @main.command()
@@ -111,10 +172,6 @@ def _write_stdout(text: str) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_OK)
-
-
-def run() -> None:  # pragma: no cover - console entry point wrapper
-    main()
 
 
 if __name__ == "__main__":  # pragma: no cover

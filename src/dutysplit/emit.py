@@ -41,6 +41,59 @@ def clause_rows(doc: dict):
                     )
 
 
+# The flat clause table (--format tsv|csv): the seven columns of the gold files first, so that
+# `cut -f1-7` gives exactly that shape, then what a spreadsheet user needs beside them.
+TABLE_COLUMNS = TSV_COLUMNS + (
+    "document", "year", "title", "section_heading", "section_kind", "leaders", "support", "inherited",
+    "fields", "first_line", "last_line",
+)
+
+
+def table_rows(doc: dict):
+    meta = doc["meta"]
+    for p_no, part in enumerate(doc["parts"], 1):
+        for sec in part["sections"]:
+            sec_leaders = [f"{ld['name']}:{ld['title'] or ''}" for ld in sec["leaders"]]
+            for item in sec["items"]:
+                leaders = sec_leaders + [f"{ld['name']}:{ld['title'] or ''}" for ld in item["leaders"]]
+                fields = "; ".join(f"{f['name']}: {f['value']}" for f in item["fields"])
+                for c_no, clause in enumerate(item["clauses"], 1):
+                    units = clause["units"]
+                    yield (
+                        str(p_no), sec["label"], item_label(item), str(c_no),
+                        "|".join(u["name"] for u in units if u["role"] == "lead"),
+                        "|".join(u["name"] for u in units),
+                        clause["text"],
+                        doc["source"]["path"] or "", str(meta["year"] or ""), part["title"] or meta["title"] or "",
+                        sec["heading"], sec["kind"], "|".join(leaders),
+                        "|".join(u["name"] for u in units if u["role"] == "support"),
+                        "yes" if clause["inherited"] else "",
+                        fields, str(clause["lines"][0]), str(clause["lines"][1]),
+                    )
+
+
+def header(*, sep: str = "\t") -> str:
+    return sep.join(TABLE_COLUMNS) + ("\r\n" if sep == "," else "\n")
+
+
+def to_table(doc: dict, *, sep: str = "\t", header: bool = True) -> str:
+    """The flat clause table as TSV (``sep="\t"``) or CSV (``sep=","``, RFC 4180 quoting)."""
+    rows = table_rows(doc)
+    if sep == "\t":
+        lines = ["\t".join(TABLE_COLUMNS)] if header else []
+        lines.extend("\t".join(_cell(v) for v in row) for row in rows)
+        return "".join(line + "\n" for line in lines)
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    if header:
+        w.writerow(TABLE_COLUMNS)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
 def _cell(value: str) -> str:
     return value.replace("\t", " ").replace("\r", " ").replace("\n", " ")
 

@@ -149,17 +149,19 @@ def join_units(parts: list[str]) -> str:
     out = parts[0]
     for nxt in parts[1:]:
         if out and nxt and out[-1] not in "、,，;；" and nxt[0] not in "、,，;；":
-            if _ORG_SUFFIX.search(out) and regex.match(r"[县市区省各镇乡]", nxt):
+            if _ORG_SUFFIX.search(out) and _JURISDICTION_START.match(nxt):
                 out += "、"
         out += nxt
     return out
 
 
+_OPENERS = frozenset("(（[［【〔")
+_CLOSERS = frozenset(")）]］】〕")
+
+
 def _scan_brackets(text: str, start: int) -> int:
     """Index just past the bracket group opening at ``start`` (nesting counted), or -1 if unclosed."""
-    pairs = {"(": ")", "（": "）", "[": "]", "［": "］", "【": "】", "〔": "〕"}
-    openers = set(pairs)
-    closers = set(pairs.values())
+    openers, closers = _OPENERS, _CLOSERS
     depth = 0
     for i in range(start, len(text)):
         c = text[i]
@@ -182,6 +184,15 @@ def _label_fields() -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
+def _verb_roles() -> dict[str, str]:
+    return {verb: role for verb, role in table("verbs")}
+
+
+_SEGMENT = regex.compile(r"[，,；;]")
+_JURISDICTION_START = regex.compile(r"[县市区省各镇乡]")
+
+
+@lru_cache(maxsize=None)
 def _verb_pattern() -> regex.Pattern:
     verbs = alternation("verbs")
     return regex.compile(rf"^(?P<units>[^，,；;。！？]{{2,200}}?)\s*(?P<verb>{verbs.pattern})$")
@@ -190,11 +201,11 @@ def _verb_pattern() -> regex.Pattern:
 def verb_segments(content: str) -> list[tuple[str, str]] | None:
     """`区政务服务局牵头,区发改局、区审改办配合` → [("lead", "区政务服务局"), ("support", "区发改局、区审改办")].
     None when the first segment names no units with a verb (then it is an ordinary remark)."""
-    roles = {verb: role for verb, role in table("verbs")}
+    roles = _verb_roles()
     pat = _verb_pattern()
     out = []
     pending: list[str] = []  # groups without a verb take the role of the next verb (`A、B等部门,C配合`)
-    for seg in regex.split(r"[，,；;]", content):
+    for seg in _SEGMENT.split(content):
         seg = seg.strip().rstrip("。")
         m = pat.match(seg) if seg else None
         if m:
@@ -287,8 +298,9 @@ def find_body_start(tokens: list[Token]) -> int:
 
 
 class Parser:
-    def __init__(self, tokens: list[Token]):
+    def __init__(self, tokens: list[Token], layout: str = "auto"):
         self.tokens = tokens
+        self.layout = layout
         self.doc = Doc()
         self.part: Part | None = None
         self.section: Section | None = None
@@ -404,7 +416,7 @@ class Parser:
     # -- structure ------------------------------------------------------------------------------
     def close_item(self) -> None:
         if self.item is not None:
-            build_clauses(self.item, self.doc)
+            build_clauses(self.item, self.doc, inline=self.layout != "lines")
             self.item = None
 
     def new_part(self, title: str | None, line: int | None, first: int | None = None) -> Part:
@@ -456,7 +468,7 @@ class Parser:
         sec = self._ensure_section(tok)
         title = tok.groups["title"]
         n = cn_number(tok.groups["num"])
-        is_task = bool(find_inline(title)) or self._next_role(i) == "label"
+        is_task = (self.layout != "lines" and bool(find_inline(title))) or self._next_role(i) == "label"
         self.close_item()
         if is_task:
             self.item = Item(label=f"({tok.groups['num']})", number=n, first=tok.no, last=tok.no, style="cn",
@@ -572,10 +584,10 @@ class Parser:
         self.doc.keep("notice", tok)
 
 
-def build_clauses(item: Item, doc: Doc) -> None:
+def build_clauses(item: Item, doc: Doc, *, inline: bool = True) -> None:
     """Split an item's text into clauses: one per inline statement, plus the units line(s)."""
     full = join_wrapped([t for _, t in item.text_parts])
-    inline = find_inline(full)
+    inline = find_inline(full) if inline else []
     pieces = []
     pos = 0
     for start, end, label, body in inline:
@@ -599,5 +611,5 @@ def build_clauses(item: Item, doc: Doc) -> None:
         c.lines = [item.first, item.last]
 
 
-def parse_tokens(tokens: list[Token]) -> Doc:
-    return Parser(tokens).run()
+def parse_tokens(tokens: list[Token], layout: str = "auto") -> Doc:
+    return Parser(tokens, layout).run()

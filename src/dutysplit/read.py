@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 
 from .errors import InputError
@@ -16,7 +17,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 # C0 controls other than tab, newline, carriage return, form feed: their presence means "not text".
-_CONTROL = {c for c in range(32) if c not in (9, 10, 12, 13)}
+_CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x1f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,7 @@ def _check_text(text: str) -> str:
     if "\x00" in text:
         raise InputError("binary file (contains NUL characters)")
     sample = text[:65536]
-    bad = sum(1 for ch in sample if ord(ch) in _CONTROL)
+    bad = len(_CONTROL.findall(sample))
     if sample and bad > max(8, len(sample) // 100):
         raise InputError("binary file (control characters)")
     return text

@@ -14,13 +14,18 @@ import regex
 from . import SCHEMA_VERSION
 from .clean import tidy
 from .data import table
-from .parse import Clause, Doc, Item, Section, Statement, _scan_brackets, verb_segments
+from .parse import Clause, Doc, Item, Section, Statement, _scan_brackets, label_field, verb_segments
 
 _SEPARATORS = "、,，;；"
 _OPENERS = "(（[［【〔"
 _DATE = regex.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
 _YEAR = regex.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年")
 _NAME = regex.compile(r"^\p{Han}{2,4}$")
+_WS = regex.compile(r"\s+")
+_NESTING = regex.compile(r"[(（\[［【〔“‘《]")
+_OPEN_RE = regex.compile(r"[(（\[［【〔]")
+_SEPARATOR_RE = regex.compile(r"[、,，;；]")
+_BRACKET_ROLE = regex.compile(r"^(?P<name>\p{Han}{2,4})[(（](?P<title>[^)）]+)[)）]$")
 _TRAILING_ETC = regex.compile(r"(?<=\p{Han}{2})(等|等单位|等部门)$")
 
 
@@ -82,6 +87,8 @@ def _meta_fields() -> dict[str, tuple[str, int]]:
 
 def split_top(text: str, seps: str = _SEPARATORS) -> list[str]:
     """Split on separators that are not inside brackets or quotes."""
+    if not _NESTING.search(text):
+        return regex.split(f"[{regex.escape(seps)}]", text) if seps != _SEPARATORS else _SEPARATOR_RE.split(text)
     out, buf, depth = [], [], 0
     for c in text:
         if c in _OPENERS or c in "“‘《":
@@ -99,6 +106,8 @@ def split_top(text: str, seps: str = _SEPARATORS) -> list[str]:
 
 def extract_notes(body: str) -> tuple[str, list[str]]:
     """Remove bracketed notes (`（排位第一的为牵头单位，下同）`) from a units statement."""
+    if not _OPEN_RE.search(body):
+        return body, []
     notes = []
     note = _note()
     i = 0
@@ -138,7 +147,7 @@ def split_units(body: str) -> tuple[list[tuple[str, bool]], bool]:
     for piece in split_top(body):
         pieces.extend(_conjunction().split(piece))
     for piece in pieces:
-        name = regex.sub(r"\s+", "", piece).strip("。.;；?？")
+        name = _WS.sub("", piece).strip("。.;；?？")
         name = _TRAILING_ETC.sub("", name)
         marked = False
         while name and name[0] in marks:
@@ -160,7 +169,7 @@ def parse_leaders(who: str) -> list[dict]:
         piece = piece.strip()
         if not piece:
             continue
-        m = regex.match(r"^(?P<name>\p{Han}{2,4})[(（](?P<title>[^)）]+)[)）]$", piece)
+        m = _BRACKET_ROLE.match(piece)
         if m:
             leaders.append({"name": m["name"], "title": m["title"]})
             continue
@@ -383,7 +392,7 @@ class Resolver:
             elif kind == "notice_title":
                 offer("notice_title", tidy(value), 0)
             elif kind == "doc_number":
-                offer("doc_number", regex.sub(r"\s+", "", value), 0)
+                offer("doc_number", _WS.sub("", value), 0)
             elif kind == "signature":
                 offer("issuer", value, 0)
             elif kind == "date":
@@ -460,7 +469,7 @@ def _inner_label() -> regex.Pattern:
 
 
 def _label_field(label: str) -> str:
-    return {lb: f for lb, f in table("labels")}.get(label, "units")
+    return label_field(label)
 
 
 def iso_date(value: str) -> str | None:

@@ -1,0 +1,170 @@
+"""Batch conversion: expand inputs, parse them (in parallel, output kept in input order), render, and
+write outputs atomically. The CLI is a thin shell over :func:`plan` and :func:`run`."""
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from dataclasses import dataclass
+
+from .errors import InputError
+
+EXTENSIONS = {"json": ".json", "jsonl": ".json", "yaml": ".yaml", "tsv": ".tsv", "csv": ".csv"}
+TMP_PREFIX = ".dutysplit-tmp-"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    path: str  # as given or found ("-" for stdin)
+    rel: str  # path relative to the directory it was found in (for --output-dir mirroring)
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    fmt: str = "json"
+    pretty: bool = False
+    encoding: str | None = None
+    max_bytes: int = 50 * 1024 * 1024
+    output_dir: str | None = None
+    skip_existing: bool = False
+    excel: bool = False
+    layout: str = "auto"
+
+
+@dataclass(slots=True)
+class Result:
+    job: Job
+    text: str | None = None  # rendered output (stdout mode)
+    error: str | None = None
+    warnings: int = 0
+    skipped: bool = False
+    written: str | None = None
+
+
+def plan(paths: list[str], pattern: str = "*.txt") -> list[Job]:
+    """Expand directories (recursively, files matching ``pattern``, sorted); keep other paths as given."""
+    jobs: list[Job] = []
+    for p in paths:
+        if p != "-" and os.path.isdir(p):
+            found = []
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for f in files:
+                    if fnmatch.fnmatch(f, pattern) and not f.startswith(TMP_PREFIX):
+                        full = os.path.join(root, f)
+                        found.append(Job(full, os.path.relpath(full, p)))
+            jobs.extend(sorted(found, key=lambda j: j.rel))
+        else:
+            jobs.append(Job(p, os.path.basename(p) if p != "-" else "stdin"))
+    return jobs
+
+
+def output_path(job: Job, opts: Options) -> str:
+    base, _ = os.path.splitext(job.rel)
+    return os.path.join(opts.output_dir, base + EXTENSIONS[opts.fmt])
+
+
+def parse_job(job: Job, opts: Options, stdin: bytes | None = None) -> dict:
+    from .api import parse_bytes_dict, parse_file_dict
+
+    if job.path == "-":
+        data = stdin if stdin is not None else sys.stdin.buffer.read(opts.max_bytes + 1)
+        if len(data) > opts.max_bytes:
+            raise InputError(f"input is over the limit of {opts.max_bytes} bytes (--max-bytes)")
+        return parse_bytes_dict(data, source="-", encoding=opts.encoding, layout=opts.layout)
+    return parse_file_dict(job.path, encoding=opts.encoding, max_bytes=opts.max_bytes, layout=opts.layout)
+
+
+def render(doc: dict, opts: Options, *, header: bool, several: bool) -> str:
+    from . import emit
+
+    fmt = opts.fmt
+    if fmt == "json" and not several:
+        return emit.to_json(doc, pretty=opts.pretty) + "\n"
+    if fmt in ("json", "jsonl"):
+        return emit.to_json(doc) + "\n"
+    if fmt == "yaml":
+        return ("---\n" if several else "") + emit.to_yaml(doc)
+    return emit.to_table(doc, sep="," if fmt == "csv" else "\t", header=header)
+
+
+def write_atomic(path: str, text: str, *, bom: bool = False) -> None:
+    """Write ``path`` so that it either exists whole or not at all (temporary file + rename)."""
+    folder = os.path.dirname(path) or "."
+    os.makedirs(folder, exist_ok=True)
+    tmp = os.path.join(folder, f"{TMP_PREFIX}{os.getpid()}-{os.path.basename(path)}")
+    with open(tmp, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def clean_stale_temporaries(output_dir: str) -> None:
+    """Temporary files of a run that was killed: never whole outputs, remove them."""
+    if not os.path.isdir(output_dir):
+        return
+    for root, _, files in os.walk(output_dir):
+        for f in files:
+            if f.startswith(TMP_PREFIX):
+                try:
+                    os.remove(os.path.join(root, f))
+                except OSError:
+                    pass
+
+
+def work(job: Job, opts: Options, *, first: bool = True, several: bool = False, stdin: bytes | None = None,
+         inputs: frozenset[str] = frozenset(), debug: bool = False) -> Result:
+    """Parse one input and render (or write) it. Never raises except with ``debug``."""
+    res = Result(job)
+    target = output_path(job, opts) if opts.output_dir else None
+    if target and opts.skip_existing and os.path.exists(target):
+        res.skipped = True
+        return res
+    if target and os.path.realpath(target) in inputs:
+        res.error = f"output {target} would overwrite an input"
+        return res
+    try:
+        doc = parse_job(job, opts, stdin)
+    except InputError as e:
+        res.error = e.reason
+        return res
+    except Exception as e:  # noqa: BLE001 - one bad file never stops a batch
+        if debug:
+            raise
+        res.error = f"internal error: {type(e).__name__}: {e}"
+        return res
+    res.warnings = sum(1 for d in doc["diagnostics"] if d["level"] in ("warning", "error"))
+    if target:
+        try:
+            write_atomic(target, render(doc, opts, header=True, several=False), bom=opts.excel)
+        except OSError as e:
+            res.error = f"cannot write {target}: {e.strerror or e}"
+            return res
+        res.written = target
+    else:
+        res.text = render(doc, opts, header=False, several=several)
+    return res
+
+
+def _work_star(args) -> Result:
+    job, opts, first, several, inputs, debug = args
+    return work(job, opts, first=first, several=several, inputs=inputs, debug=debug)
+
+
+def run(jobs: list[Job], opts: Options, *, workers: int = 1, stdin: bytes | None = None, debug: bool = False):
+    """Yield a Result per job, in input order."""
+    several = len(jobs) > 1
+    inputs = frozenset(os.path.realpath(j.path) for j in jobs if j.path != "-")
+    if opts.output_dir:
+        clean_stale_temporaries(opts.output_dir)
+    if workers <= 1 or len(jobs) <= 1 or any(j.path == "-" for j in jobs):
+        for n, job in enumerate(jobs):
+            yield work(job, opts, first=n == 0, several=several, stdin=stdin, inputs=inputs, debug=debug)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    args = [(job, opts, n == 0, several, inputs, debug) for n, job in enumerate(jobs)]
+    chunk = max(1, min(32, len(jobs) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_work_star, args, chunksize=chunk)
