@@ -1,0 +1,202 @@
+"""Batch conversion and shell ergonomics (real subprocesses where the shell matters)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dutysplit.batch import TMP_PREFIX
+
+from .conftest import ROOT, SAMPLES
+
+CLI = [sys.executable, "-m", "dutysplit"]
+
+
+def cli(*args, **kw):
+    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, cwd=ROOT, **kw)
+
+
+def make_folder(root: Path, n: int) -> list[Path]:
+    """n copies of the samples under varied names and nested subfolders."""
+    texts = [p.read_bytes() for p in SAMPLES]
+    made = []
+    for i in range(n):
+        sub = root / f"county{i % 7}" / (f"year{2020 + i % 5}" if i % 3 else "")
+        sub.mkdir(parents=True, exist_ok=True)
+        p = sub / f"doc {i:04d}_责任分解.txt"
+        p.write_bytes(texts[i % len(texts)])
+        made.append(p)
+    return made
+
+
+@pytest.fixture(scope="module")
+def thousand(tmp_path_factory):
+    root = tmp_path_factory.mktemp("in")
+    return root, make_folder(root, 1000)
+
+
+def test_thousand_files_to_an_output_dir_with_one_corrupt_file(thousand, tmp_path):
+    root, made = thousand
+    bad = root / "county3" / "broken.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    try:
+        out = tmp_path / "out"
+        r = cli("parse", root, "--output-dir", out, "--jobs", 2)
+        assert r.returncode == 1
+        assert r.stderr.splitlines()[0] == f"dutysplit: error: {bad}: binary file (contains NUL bytes)"
+        assert r.stderr.splitlines()[1] == "dutysplit: 1000 written, 0 skipped, 1 failed"
+        outputs = sorted(out.rglob("*.json"))
+        assert len(outputs) == 1000
+        # mirrors the relative paths of the inputs
+        rel = {p.relative_to(out).with_suffix(".txt") for p in outputs}
+        assert rel == {p.relative_to(root) for p in made}
+        sample = json.loads((out / made[7].relative_to(root)).with_suffix(".json").read_text(encoding="utf-8"))
+        assert sample["source"]["path"] == str(made[7])
+    finally:
+        bad.unlink()
+
+
+def test_kill_mid_way_leaves_no_partial_output_and_skip_existing_finishes(thousand, tmp_path):
+    root, made = thousand
+    out = tmp_path / "out"
+    proc = subprocess.Popen([*CLI, "parse", str(root), "-d", str(out), "-j", "1", "-q"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.rglob("*.json"))) < 50:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    written = [p for p in out.rglob("*") if p.is_file() and not p.name.startswith(TMP_PREFIX)]
+    assert 50 <= len(written) < 1000
+    for p in written:  # every file that looks like an output is whole
+        json.loads(p.read_text(encoding="utf-8"))
+    before = {p: p.stat().st_mtime_ns for p in written}
+    r = cli("parse", root, "-d", out, "--skip-existing", "-j", 2)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip() == f"dutysplit: {1000 - len(written)} written, {len(written)} skipped, 0 failed"
+    assert len(list(out.rglob("*.json"))) == 1000
+    assert not [p for p in out.rglob("*") if p.name.startswith(TMP_PREFIX)]
+    assert all(p.stat().st_mtime_ns == t for p, t in before.items())  # skipped, not rewritten
+
+
+def test_jobs_keep_input_order_and_give_the_same_output(tmp_path):
+    one = cli("parse", *SAMPLES, "-f", "jsonl", "-j", 1)
+    two = cli("parse", *SAMPLES, "-f", "jsonl", "-j", 2)
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout
+    assert [json.loads(line)["source"]["path"] for line in one.stdout.splitlines()] == [str(p) for p in SAMPLES]
+
+
+def test_jsonl_of_the_samples_is_five_documents():
+    r = cli("parse", *[f"samples/{p.name}" for p in SAMPLES], "--format", "jsonl")
+    assert r.returncode == 0 and r.stderr == ""
+    assert len([json.loads(line) for line in r.stdout.splitlines()]) == 5
+
+
+def test_jq_counts_five(tmp_path):
+    if not any(os.access(os.path.join(d, "jq"), os.X_OK) for d in os.environ.get("PATH", "").split(os.pathsep)):
+        pytest.skip("jq not installed")
+    r = subprocess.run(f"{sys.executable} -m dutysplit parse samples/*.txt --format jsonl | jq -s length",
+                       shell=True, capture_output=True, text=True, cwd=ROOT)
+    assert r.stdout.strip() == "5"
+
+
+def test_jsonl_error_record_keeps_a_pipeline_going(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\xfd\x81\x30")
+    r = cli("parse", SAMPLES[0], bad, SAMPLES[1], "-f", "jsonl")
+    assert r.returncode == 1
+    lines = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [("error" in d) for d in lines] == [False, True, False]
+    assert lines[1]["source"] == str(bad)
+    assert r.stderr.count("\n") == 1 and r.stderr.startswith(f"dutysplit: error: {bad}: ")
+
+
+def test_yaml_for_several_documents_is_a_stream():
+    r = cli("parse", SAMPLES[0], SAMPLES[1], "-f", "yaml")
+    docs = list(yaml.safe_load_all(r.stdout))
+    assert [d["meta"]["year"] for d in docs] == [2023, 2023]
+
+
+def test_csv_for_several_documents_has_one_header():
+    r = cli("parse", *SAMPLES, "-f", "csv")
+    lines = r.stdout.splitlines()
+    assert sum(line.startswith("part,section") for line in lines) == 1
+    assert len(lines) == 1 + 631
+
+
+@pytest.mark.parametrize("encoding,name", [("gb18030", "gb18030"), ("utf-16", "utf-16-le"), ("utf-16-be", "utf-16-be")])
+def test_other_encodings_give_identical_data(tmp_path, encoding, name):
+    for sample in SAMPLES:
+        text = sample.read_text(encoding="utf-8")
+        p = tmp_path / sample.name
+        data = text.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        p.write_bytes(data)
+        got = json.loads(cli("parse", p).stdout)
+        want = json.loads(cli("parse", sample).stdout)
+        assert got["source"]["encoding"] == name
+        got.pop("source"), want.pop("source")
+        assert got == want
+
+
+def test_forced_encoding(tmp_path):
+    p = tmp_path / "gbk.txt"
+    p.write_bytes(SAMPLES[4].read_text(encoding="utf-8").encode("gbk"))
+    r = cli("parse", p, "--encoding", "gbk", "-f", "tsv")
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 122
+    r = cli("parse", p, "--encoding", "utf-8")
+    assert r.returncode == 1 and r.stderr.startswith(f"dutysplit: error: {p}: not valid utf-8")
+
+
+def test_closed_pipe_ends_quietly():
+    r = subprocess.run(f"{sys.executable} -m dutysplit parse samples/*.txt -f jsonl | head -c 100 >/dev/null",
+                       shell=True, capture_output=True, text=True, cwd=ROOT)
+    assert r.stderr == ""
+
+
+def test_never_writes_over_an_input(tmp_path):
+    p = tmp_path / "a.json"
+    p.write_bytes(SAMPLES[0].read_bytes())
+    r = cli("parse", tmp_path, "--glob", "*.json", "-d", tmp_path)
+    assert r.returncode == 1 and "would overwrite an input" in r.stderr
+    assert p.read_bytes() == SAMPLES[0].read_bytes()
+
+
+def test_quiet_and_no_progress_when_not_a_terminal(tmp_path):
+    r = cli("parse", *SAMPLES, "-d", tmp_path / "o")
+    assert r.stderr == "dutysplit: 5 written, 0 skipped, 0 failed\n"
+    r = cli("parse", *SAMPLES, "-d", tmp_path / "o", "-q")
+    assert r.stderr == ""
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert cli("parse", SAMPLES[0], "--skip-existing").returncode == 2
+    assert cli("parse", SAMPLES[0], "-o", tmp_path / "x", "-d", tmp_path).returncode == 2
+    empty = tmp_path / "empty_dir"
+    empty.mkdir()
+    assert cli("parse", empty).returncode == 2
+
+
+def test_debug_shows_a_traceback_for_internal_errors(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import dutysplit.api as api
+    from dutysplit.cli import main
+
+    def boom(*a, **k):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(api, "parse_file_dict", boom)
+    r = CliRunner().invoke(main, ["parse", str(SAMPLES[0]), "-j", "1"])
+    assert r.exit_code == 1 and r.stderr == f"dutysplit: error: {SAMPLES[0]}: internal error: RuntimeError: kaboom\n"
+    r = CliRunner().invoke(main, ["parse", str(SAMPLES[0]), "-j", "1", "--debug"])
+    assert isinstance(r.exception, RuntimeError)
