@@ -114,7 +114,11 @@ class Section(_Model):
     items: list[Item]
 
 
+LayoutName = Literal["units-line", "lead-line", "leader-line", "multi-label", "inline", "table", "none"]
+
+
 class Part(_Model):
+    layout: LayoutName = Field(description="the layout family that states the units in this part (README)")
     title: str | None
     lines: Span | None = Field(description="first and last line of the title (a title may be broken over lines)")
     text: str | None
@@ -145,6 +149,7 @@ class Unparsed(_Model):
 class Document(_Model):
     schema_version: Literal[SCHEMA_VERSION]  # type: ignore[valid-type]
     source: SourceInfo
+    layout: LayoutName = Field(description="the most common layout of the parts")
     meta: Meta
     convention: Convention
     parts: list[Part]

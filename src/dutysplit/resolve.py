@@ -7,6 +7,7 @@ without importing pydantic; the library API validates it into the model).
 """
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 
 import regex
@@ -432,7 +433,9 @@ class Resolver:
             self.convention["rule"] = "none"
         parts = []
         for p in self.doc.parts:
+            layout = part_layout(p)
             parts.append({
+                "layout": layout,
                 "title": tidy(p.title) if p.title else None,
                 "lines": [p.first, p.line] if p.line is not None else None,
                 "text": tidy("\n".join(t for _, t in p.text_parts)) or None,
@@ -446,9 +449,11 @@ class Resolver:
                       "no lead-unit convention is declared: the first-listed unit is taken as lead")
         if not any(s["items"] for p in parts for s in p["sections"]):
             self.diag("warning", "no_tasks", None, "no tasks found")
+        layouts = Counter(p["layout"] for p in parts if p["layout"] != "none")
         return {
             "schema_version": SCHEMA_VERSION,
             "source": self.source,
+            "layout": layouts.most_common(1)[0][0] if layouts else "none",
             "meta": self.meta(parts),
             "convention": self.convention,
             "parts": parts,
@@ -470,6 +475,34 @@ def _inner_label() -> regex.Pattern:
 
 def _label_field(label: str) -> str:
     return label_field(label)
+
+
+def part_layout(part) -> str:
+    """Which family states the units in this part (LAYOUTS.md): the most common over its tasks.
+
+    units-line (A: `责任单位:` lines), lead-line (C/D: `牵头单位:` lines, with units or support lines),
+    leader-line (E: a leader line per task), multi-label (J: several labels on one line), inline (F–J:
+    brackets in the text), table (K), none."""
+    seen: Counter = Counter()
+    for sec in part.sections:
+        for it in sec.items:
+            if getattr(it, "layout", None):
+                seen[it.layout] += 1
+                continue
+            statements = [st for c in it.clauses for st in c.statements] or it.statements
+            if not statements:
+                continue
+            if any(st.inline for st in statements):
+                seen["inline"] += 1
+            elif any(_inner_label().search(st.body) for st in statements):
+                seen["multi-label"] += 1
+            elif any(st.field == "leader" for st in statements):
+                seen["leader-line"] += 1
+            elif any(st.field in ("lead", "support", "division") for st in statements):
+                seen["lead-line"] += 1
+            else:
+                seen["units-line"] += 1
+    return seen.most_common(1)[0][0] if seen else "none"
 
 
 def iso_date(value: str) -> str | None:
