@@ -1,0 +1,266 @@
+"""Property tests: whatever the text, the parser returns a valid, lossless document or an InputError.
+
+Profiles (registered here, chosen with an environment variable)::
+
+    pytest tests/test_properties.py                                      # "ci": short, the default
+    DUTYSPLIT_HYPOTHESIS_PROFILE=long pytest tests/test_properties.py    # "long": 2,000 examples a test
+
+Inputs: arbitrary text; text built from the pieces documents are made of; and the samples and the wild
+excerpts mutated (lines deleted, duplicated, swapped, merged, split; blank lines, spaces, CR/LF mixes,
+full/half-width swaps, truncation, noise lines).
+
+Invariants: no exception but InputError (and that only for blank input); the output validates against
+``models.Document`` (and a subset against the JSON Schema); every non-blank input line lands in exactly
+one place (``audit.lossless_problems``); item labels are unique within a section.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from dutysplit.api import parse_bytes_dict, parse_text_dict
+from dutysplit.audit import lossless_problems
+from dutysplit.clean import clean_text
+from dutysplit.errors import InputError
+from dutysplit.models import Document
+from dutysplit.read import split_lines
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_COMMON = dict(deadline=None, print_blob=True,
+               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("ci", max_examples=40, **_COMMON)
+settings.register_profile("long", max_examples=2000, **_COMMON)
+PROFILE = settings.get_profile(os.environ.get("DUTYSPLIT_HYPOTHESIS_PROFILE", "ci"))
+
+CORPUS = {p.name: p.read_text(encoding="utf-8")
+          for p in sorted((ROOT / "samples").glob("*.txt")) + sorted((ROOT / "tests" / "data" / "wild").glob("w*.txt"))}
+SAMPLES = [n for n in CORPUS if not n.startswith("w")]
+WILD = [n for n in CORPUS if n.startswith("w")]
+assert len(SAMPLES) >= 5 and len(WILD) >= 16
+
+
+# ---------------------------------------------------------------------------------------------------
+# invariants
+
+
+def known_blank_after_cleaning(text: str, problem: str) -> bool:
+    """KNOWN BUG (clean.clean_lines): a line that is non-blank as read but empty after cleaning (only an HTML
+    tag such as `<br>`, or only `&nbsp;`) is dropped, so no place claims it. Tolerated here so that the
+    properties keep testing everything else; ``test_tag_only_line_is_accounted_for`` is the strict xfail
+    that fails once this is fixed, and then this exemption must go."""
+    if not problem.endswith(": nowhere"):
+        return False
+    n = int(problem.split()[1].rstrip(":"))
+    return clean_text(split_lines(text)[n - 1]) == ""
+
+
+def _is_span(place: str) -> bool:
+    return place == "meta" or (place.startswith("part") and place.count("/") >= 2 and ":" not in place)
+
+
+def known_span_overlap(problem: str) -> bool:
+    """KNOWN BUG family (parse): a node that records a line *span* (a task, a `(一)` sub-heading, a `• key:`
+    bullet) covers a line in its middle that another place also claims (metadata, a kept notice, unparsed
+    debris, section text). Exactly two claimants, at least one of them a span. Each instance found is a
+    strict xfail below (``test_span_overlap``); this exemption goes when they are fixed."""
+    places = problem.split(": ", 1)[1].split(", ")
+    if len(places) != 2 or places[0] == places[1]:
+        return False
+    return _is_span(places[0]) or _is_span(places[1])
+
+
+def check(text: str, doc: dict) -> None:
+    Document.model_validate(doc)
+    problems = [p for p in lossless_problems(doc, text)
+                if not known_blank_after_cleaning(text, p) and not known_span_overlap(p)]
+    assert problems == []
+    for part in doc["parts"]:
+        for sec in part["sections"]:
+            dup = [k for k, v in Counter(it["label"] for it in sec["items"]).items() if v > 1]
+            assert dup == [], f"section {sec['label']!r}: item labels repeated: {dup}"
+
+
+def parse_and_check(text: str) -> dict | None:
+    try:
+        doc = parse_text_dict(text, source="prop.txt")
+    except InputError as e:
+        assert not text.strip(), f"InputError for non-blank text: {e.reason}"
+        return None
+    assert text.strip(), "blank text parsed without InputError"
+    check(text, doc)
+    return doc
+
+
+_VALIDATOR = None
+
+
+def schema_validate(doc: dict) -> None:
+    global _VALIDATOR
+    if _VALIDATOR is None:
+        import jsonschema
+
+        schema = json.loads((ROOT / "schemas" / "document.schema.json").read_text(encoding="utf-8"))
+        _VALIDATOR = jsonschema.Draft202012Validator(schema)
+    errors = sorted(_VALIDATOR.iter_errors(doc), key=str)
+    assert not errors, errors[0].message
+
+
+# ---------------------------------------------------------------------------------------------------
+# strategies
+
+PIECES = [
+    "1.", "2.", "3、", "10.", "2.5亿元", "100%", "一、", "二、", "三、", "十一、", "（一）", "(二)", "（三）",
+    "责任单位：", "责任单位:", "责任部门：", "牵头单位：", "配合单位：", "牵头领导：", "完成时限：",
+    "县财政局", "县发改局", "市经信局", "各乡镇人民政府", "、", "，", "。", "；",
+    "（排位第一的为牵头单位，下同）", "（标*的为牵头单位）", "*", "★", "分别牵头", "牵头，", "配合",
+    "附件", "附件：", "附件1", "抄送：", "2024年2月18日", "嵊泗县人民政府办公室", "嵊政办发〔2024〕5号",
+    "关于印发", "的通知", "责任分解", "工作要点", "任务分工", "发布机构：", "索引号：", "• 发布机构:",
+    "杨松县长牵头重点工作", "县财政局、县税务局共同负责", "指导思想", "（此件公开发布）", "印发",
+    "当前位置：首页", "访问次数：", "【打印】", "—1—", "<br>", "&nbsp;", "<p>", "\\\"",
+    "\t", " ", "\u3000", "\u00a0", "(", ")", "（", "）", "[", "]", "【", "】", "〔", "〕", "《", "》", "|",
+    "推进", "任务", "完成", "年", "月", "日", "x", "9", "\n", "\n", "\n", "\r\n", "\r", "\n\n",
+]
+
+structured_text = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4)), max_size=80).map("".join)
+
+WIDE = {**{chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}, " ": "\u3000"}
+NARROW = {v: k for k, v in WIDE.items()}
+NOISE = st.one_of(st.sampled_from(PIECES), st.text(max_size=20), structured_text.map(lambda s: s[:60]))
+
+
+@st.composite
+def mutated(draw, names: list[str]) -> str:
+    lines = CORPUS[draw(st.sampled_from(names))].split("\n")
+    for _ in range(draw(st.integers(0, 8))):
+        op = draw(st.sampled_from(["delete", "duplicate", "swap", "merge", "split", "blank", "spaces",
+                                   "widen", "narrow", "noise", "move_block"]))
+        if not lines:
+            lines = [""]
+        i = draw(st.integers(0, len(lines) - 1))
+        line = lines[i]
+        if op == "delete":
+            del lines[i]
+        elif op == "duplicate":
+            lines.insert(i, line)
+        elif op == "swap":
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], line
+        elif op == "merge" and i + 1 < len(lines):
+            lines[i:i + 2] = [line + draw(st.sampled_from(["", " ", "\u3000"])) + lines[i + 1]]
+        elif op == "split":
+            k = draw(st.integers(0, len(line)))
+            lines[i:i + 1] = [line[:k], line[k:]]
+        elif op == "blank":
+            lines[i:i] = [draw(st.sampled_from(["", " ", "\t", "\u3000", " \u3000 "]))] * draw(st.integers(1, 3))
+        elif op == "spaces":
+            k = draw(st.integers(0, len(line)))
+            lines[i] = line[:k] + draw(st.text(alphabet=" \t\u3000\u00a0", min_size=1, max_size=4)) + line[k:]
+        elif op in ("widen", "narrow"):
+            table = WIDE if op == "widen" else NARROW
+            lines[i] = "".join(table.get(c, c) for c in line)
+        elif op == "noise":
+            lines.insert(i, draw(NOISE).replace("\r", "").replace("\n", ""))
+        elif op == "move_block":
+            j = draw(st.integers(i, min(len(lines), i + 20)))
+            block = lines[i:j]
+            del lines[i:j]
+            k = draw(st.integers(0, len(lines)))
+            lines[k:k] = block
+    ending = draw(st.sampled_from(["\n", "\r\n", "\r", "mixed"]))
+    if ending == "mixed":
+        rnd = draw(st.randoms(use_true_random=False))
+        text = "".join(line + rnd.choice(["\n", "\r\n", "\r", "\n\n"]) for line in lines)
+    else:
+        text = ending.join(lines)
+    if draw(st.booleans()):
+        text = text[: draw(st.integers(0, len(text)))]
+    return text
+
+
+# ---------------------------------------------------------------------------------------------------
+# properties
+
+
+@PROFILE
+@given(st.text())
+def test_arbitrary_text(text):
+    parse_and_check(text)
+
+
+@PROFILE
+@given(structured_text)
+@example("1.任务\n责任单位:县财政局\n2.任务\n3.任务\n责任单位:县局")
+@example("一、x\n1.任务\n责任单位：县局\n1.任务\n责任单位：县局")
+def test_structured_text(text):
+    doc = parse_and_check(text)
+    if doc is not None:
+        schema_validate(doc)
+
+
+@PROFILE
+@given(mutated(SAMPLES))
+def test_mutated_samples(text):
+    parse_and_check(text)
+
+
+@PROFILE
+@given(mutated(WILD))
+def test_mutated_wild(text):
+    doc = parse_and_check(text)
+    if doc is not None:
+        schema_validate(doc)
+
+
+@PROFILE
+@given(st.binary(max_size=300) | structured_text.map(lambda s: s.encode("gb18030", "replace")))
+def test_arbitrary_bytes(data):
+    from dutysplit.read import read_bytes
+
+    try:
+        doc = parse_bytes_dict(data, source="prop.bin")
+    except InputError:
+        return
+    check(read_bytes(data).text, doc)
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_corpus_unmutated(name):
+    doc = parse_and_check(CORPUS[name])
+    schema_validate(doc)
+
+
+# ---------------------------------------------------------------------------------------------------
+# failures found by the properties, kept as plain examples
+
+
+@pytest.mark.xfail(strict=True, reason="clean.clean_lines drops a line that is only an HTML tag or entity "
+                                       "(`<br>`, `&nbsp;`): the line is non-blank as read, so nothing claims it")
+@pytest.mark.parametrize("junk", ["<br>", "&nbsp;", "<p>"])
+def test_tag_only_line_is_accounted_for(junk):
+    text = f"1.任务\n责任单位:县财政局\n{junk}\n"
+    assert lossless_problems(parse_text_dict(text), text) == []
+
+
+SPAN_OVERLAPS = [
+    # (input, what goes wrong) — each found by the mutation properties and shrunk by hand
+    ("1.任务。\n发布时间:2023-02-22\n责任单位:县局", "a `key:value` line inside a task: meta and the task span"),
+    ("1.任务。\n2024年2月18日\n责任单位:县局", "a date line inside a task: meta and the task span"),
+    ("1.任务。\n嵊政办发〔2024〕5号\n责任单位:县局", "a 文号 line inside a task: meta and the task span"),
+    ("二、重\n(一)\n。\n责任单位:\n市", "a units line without a task under (一): section text and sub-heading span"),
+    ("• 有效性:\n访问次数\n。", "debris between a bullet and its value: unparsed and the bullet span"),
+    ("1.\n(此件公开发布)\n局", "a (此件公开发布) line inside a task: kept notice and the task span"),
+]
+
+
+@pytest.mark.xfail(strict=True, reason="parse: a line inside a task/sub-heading/bullet span is also claimed by "
+                                       "another place (see SPAN_OVERLAPS)")
+@pytest.mark.parametrize("text,what", SPAN_OVERLAPS, ids=[w for _, w in SPAN_OVERLAPS])
+def test_span_overlap(text, what):
+    assert lossless_problems(parse_text_dict(text), text) == []
