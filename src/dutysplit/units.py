@@ -217,44 +217,41 @@ def jurisdiction(name: str, issuer: str | None = None) -> str:
 # typos
 
 
-def typo_suggestions(names: list[str]) -> list[tuple[str, str]]:
-    """Within one document: (rare, frequent) pairs of unit names of equal length differing in exactly one
-    character, where the frequent one occurs at least 3× as often as the rare one (and ≥ 3 times).
-
-    The counts are those of the pair itself or, pooled, those of every such pair of the document with the
-    same character substitution (嵎→嵊 in 嵎山镇人民政府 ×2 / 嵊山镇人民政府 ×4, 市生态环境局嵎泗分局 ×2 /
-    …嵊泗分局 ×12, …): one damaged glyph is seen across names. A pooled pair still needs the frequent name
-    at least as often as the rare one. Names are bucketed by (length, name with one position masked).
-    """
+def typo_suggestions(names: list[str], text: str | None = None) -> list[tuple[str, str]]:
+    """Within one document: (rare, frequent) pairs of unit names of equal length that differ in exactly
+    one character, where that character looks like extraction damage: it is rare in the document
+    (``text``, else the names themselves), appears nowhere but in unit names, and the character in its
+    place is common — at least 5 times as often and at least 10 times. `嵎山镇人民政府` → `嵊山镇人民政府` in a
+    document full of 嵊; real pairs of different offices (县残联 / 县文联: 残 also in 残疾人; 海警局 /
+    海事局: 警 also in 预警; 县国安局 / 县公安局: both common) are left alone. Names are bucketed by (length, position, name with that position masked),
+    so the work is linear in the number of distinct names."""
     counts = Counter(names)
+    in_names = Counter("".join(names))
+    chars = Counter(text) if text is not None else in_names
     buckets: dict[tuple[int, int, str], list[str]] = defaultdict(list)
     for n in counts:
         for i in range(len(n)):
             buckets[(len(n), i, n[:i] + n[i + 1:])].append(n)
-    candidates = []  # (a, b, i) with a < b
+    out = set()
     for (_, i, _), group in buckets.items():
         if len(group) < 2:
             continue
-        group.sort()
-        for x in range(len(group)):
-            for y in range(x + 1, len(group)):
-                candidates.append((group[x], group[y], i))
-    pooled: Counter = Counter()
-    for a, b, i in candidates:
-        pooled[(a[i], b[i])] += counts[a]
-        pooled[(b[i], a[i])] += counts[b]
-
-    def enough(rare: int, freq: int) -> bool:
-        return freq >= 3 and freq >= 3 * rare
-
-    out = []
-    for a, b, i in candidates:
-        for rare, freq in ((a, b), (b, a)):
-            ca, cb = counts[rare], counts[freq]
-            pr, pf = pooled[(rare[i], freq[i])], pooled[(freq[i], rare[i])]
-            if enough(ca, cb) or (cb >= ca and enough(pr, pf)):
-                out.append((rare, freq))
-    return sorted(set(out), key=lambda p: (-counts[p[1]], p))
+        for a in group:
+            for b in group:
+                if a == b:
+                    continue
+                fa, fb = chars[a[i]], chars[b[i]]
+                if fb >= 10 and fb >= 5 * fa and in_names[a[i]] >= fa:
+                    out.add((a, b, a[i], b[i]))
+    # one suggestion per damaged name: the substitution seen most often in this document wins
+    # (嵎→嵊 across four names beats 嵎→洋 in one), then the more frequent name
+    swaps = Counter((x, y) for _, _, x, y in out)
+    best: dict[str, tuple] = {}
+    for a, b, x, y in out:
+        key = (swaps[(x, y)], counts[b], b)
+        if a not in best or key > best[a][0]:
+            best[a] = (key, b)
+    return sorted(((a, b) for a, (_, b) in best.items()), key=lambda p: (-counts[p[1]], p))
 
 
 # ---------------------------------------------------------------------------------------------------
