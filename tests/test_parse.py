@@ -150,11 +150,15 @@ def test_leaders_parsed_from_headings():
          "二、陈麟(市政府党组成员)牵头重点工作\n1.乙。\n责任单位:县发改局\n"
          "三、赵六常务副市长主抓重点工作\n1.丙。\n责任单位:县发改局\n")
     secs = parse_text_dict(t)["parts"][0]["sections"]
-    assert [s["leaders"] for s in secs] == [
-        [{"name": "朱云飞", "title": "副县长"}, {"name": "马梁", "title": "副县长"}],
-        [{"name": "陈麟", "title": "市政府党组成员"}],
-        [{"name": "赵六", "title": "常务副市长"}],
+    assert [[(ld["name"], ld["title"]) for ld in s["leaders"]] for s in secs] == [
+        [("朱云飞", "副县长"), ("马梁", "副县长")],
+        [("陈麟", "市政府党组成员")],
+        [("赵六", "常务副市长")],
     ]
+    doc = parse_text_dict(t)
+    # the document's people, by rank: 常务副市长 before 副县长 before 党组成员
+    assert [(p["name"], p["sections"]) for p in doc["leaders"]] == [
+        ("赵六", ["1/三"]), ("朱云飞", ["1/一"]), ("马梁", ["1/一"]), ("陈麟", ["1/二"])]
     assert {s["kind"] for s in secs} == {"leader"}
 
 

@@ -59,6 +59,12 @@ class Unit(_Model):
     name: str = Field(description="as written: brackets kept, separators and a trailing `。` removed")
     role: Literal["lead", "participant", "support"] = Field(
         description="lead: leads the clause; participant: takes part; support: 配合/协办")
+    canonical: str = Field(description="one name per unit (data/unit_aliases.tsv, --aliases); the name as "
+                           "written when no rule applies")
+    kind: Literal["party", "government", "township", "zone", "enterprise", "vertical", "people", "collective",
+                  "body", "other"]
+    jurisdiction: Literal["county", "city", "district", "province", "township", "unknown"] = Field(
+        description="from the name's prefix, else from the document's issuer")
 
 
 class Clause(_Model):
@@ -79,7 +85,16 @@ class ItemField(_Model):
 
 class Leader(_Model):
     name: str
+    title: str | None = Field(description="normalised from data/titles.tsv (`县委常委` → `常委`)")
+    rank: int = Field(description="for ordering: 县长 before 常务副县长 before 副县长 …; 999 when unknown")
+
+
+class Person(_Model):
+    name: str
     title: str | None
+    rank: int
+    sections: list[str] = Field(description="`part/section` of every section this person leads (`1/二`)")
+    items: int = Field(description="number of tasks under this person (their sections' and their own)")
 
 
 class Item(_Model):
@@ -152,6 +167,7 @@ class Document(_Model):
     layout: LayoutName = Field(description="the most common layout of the parts")
     meta: Meta
     convention: Convention
+    leaders: list[Person] = Field(description="every leader of the document once, by rank")
     parts: list[Part]
     kept: list[Kept]
     diagnostics: list[Diagnostic]

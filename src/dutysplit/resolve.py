@@ -210,9 +210,10 @@ def classify_section(sec: Section) -> None:
 
 
 class Resolver:
-    def __init__(self, doc: Doc, source: dict):
+    def __init__(self, doc: Doc, source: dict, aliases: dict[str, str] | None = None):
         self.doc = doc
         self.source = source
+        self.aliases = aliases
         self.convention = {"rule": "none", "declared": False, "text": None, "line": None}
         self.marked_fallback_said = False
         items = [it for p in doc.parts for sec in p.sections for it in sec.items]
@@ -427,6 +428,36 @@ class Resolver:
             ],
         }
 
+    def describe_units(self, parts: list[dict], issuer: str | None) -> None:
+        """Give every unit its canonical name, kind and jurisdiction; every leader a normalised title and
+        rank; report names that look like extraction damage of another name of the document."""
+        from . import units as u
+
+        seen: dict[str, tuple[str, str, str]] = {}
+        first_line: dict[str, int] = {}
+        names: list[str] = []
+        for p in parts:
+            for sec in p["sections"]:
+                for ld in sec["leaders"]:
+                    describe_leader(ld)
+                for it in sec["items"]:
+                    for ld in it["leaders"]:
+                        describe_leader(ld)
+                    for c in it["clauses"]:
+                        for unit in c["units"]:
+                            name = unit["name"]
+                            if name not in seen:
+                                canon = u.canonical(name, aliases=self.aliases, issuer=issuer)
+                                seen[name] = (canon, u.kind(canon), u.jurisdiction(name, issuer))
+                                first_line[name] = c["lines"][0]
+                            unit["canonical"], unit["kind"], unit["jurisdiction"] = seen[name]
+                            if not c["inherited"]:
+                                names.append(name)
+        for rare, frequent in u.typo_suggestions(names, self.text):
+            self.diag("warning", "possible_typo", first_line[rare],
+                      f"unit {rare!r} differs from {frequent!r} (written {names.count(frequent)} times) "
+                      f"in one character: extraction damage?")
+
     def run(self) -> dict:
         self.find_convention()
         if not self.convention["declared"]:
@@ -449,13 +480,16 @@ class Resolver:
                       "no lead-unit convention is declared: the first-listed unit is taken as lead")
         if not any(s["items"] for p in parts for s in p["sections"]):
             self.diag("warning", "no_tasks", None, "no tasks found")
+        meta = self.meta(parts)
+        self.describe_units(parts, meta["issuer"])
         layouts = Counter(p["layout"] for p in parts if p["layout"] != "none")
         return {
             "schema_version": SCHEMA_VERSION,
             "source": self.source,
             "layout": layouts.most_common(1)[0][0] if layouts else "none",
-            "meta": self.meta(parts),
+            "meta": meta,
             "convention": self.convention,
+            "leaders": people(parts),
             "parts": parts,
             "kept": [{"kind": k.kind, "lines": [k.lines[0], k.lines[-1]], "line_numbers": k.lines,
                       "text": "\n".join(k.texts)} for k in self.doc.kept],
@@ -475,6 +509,34 @@ def _inner_label() -> regex.Pattern:
 
 def _label_field(label: str) -> str:
     return label_field(label)
+
+
+def describe_leader(ld: dict) -> None:
+    from . import units as u
+
+    ld["title"] = u.normalise_title(ld["title"])
+    ld["rank"] = u.title_rank(ld["title"])
+
+
+def people(parts: list[dict]) -> list[dict]:
+    """Every leader of the document once, by name, with where they lead (the same person across sections
+    and parts), ordered by rank."""
+    index: dict[str, dict] = {}
+    for p_no, p in enumerate(parts, 1):
+        for sec in p["sections"]:
+            for ld in sec["leaders"]:
+                entry = index.setdefault(ld["name"], {"name": ld["name"], "title": ld["title"], "rank": ld["rank"],
+                                                      "sections": [], "items": 0})
+                entry["sections"].append(f"{p_no}/{sec['label']}")
+                entry["items"] += len(sec["items"])
+            for it in sec["items"]:
+                for ld in it["leaders"]:
+                    entry = index.setdefault(ld["name"], {"name": ld["name"], "title": ld["title"],
+                                                          "rank": ld["rank"], "sections": [], "items": 0})
+                    entry["items"] += 1
+                    if entry["title"] is None and ld["title"]:
+                        entry["title"], entry["rank"] = ld["title"], ld["rank"]
+    return sorted(index.values(), key=lambda e: (e["rank"], e["sections"][:1] or ["~"]))
 
 
 def part_layout(part) -> str:
@@ -515,5 +577,7 @@ def iso_date(value: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-def resolve(doc: Doc, source: dict) -> dict:
-    return Resolver(doc, source).run()
+def resolve(doc: Doc, source: dict, *, text: str | None = None, aliases: dict[str, str] | None = None) -> dict:
+    r = Resolver(doc, source, aliases)
+    r.text = text
+    return r.run()

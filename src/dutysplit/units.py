@@ -102,6 +102,12 @@ def fix_confusables(name: str) -> str:
     return name
 
 
+def issuer_place(issuer: str | None) -> str | None:
+    """The place name of a document's issuer (`嵊泗县人民政府办公室` → `嵊泗县`), None when it names none."""
+    m = _jur()["place"].match(issuer or "")
+    return m["place"] if m and len(m["place"]) >= 2 else None
+
+
 def _localise(name: str, issuer: str) -> str:
     """Drop the issuer's own place name before its level character (`嵊泗县X` → `县X` for 嵊泗县…)."""
     j = _jur()
