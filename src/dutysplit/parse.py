@@ -57,6 +57,7 @@ class Item:
     subheading: str | None = None
     text: str = ""
     clauses: list[Clause] = field(default_factory=list)
+    layout: str | None = None  # "table" for a task read from a table row
 
     @property
     def closed(self) -> bool:
@@ -120,6 +121,8 @@ class Doc:
     last_line: int = 0  # line of the last token that is not debris: where an excerpt was cut off
 
     def diag(self, level: str, code: str, line: int | None, message: str) -> None:
+        if code == "truncated" and any(d["code"] == code and d["line"] == line for d in self.diagnostics):
+            return  # said once per line
         self.diagnostics.append({"level": level, "code": code, "line": line, "message": message})
 
     def keep(self, kind: str, tok: Token) -> None:
@@ -365,6 +368,14 @@ class Parser:
     def run(self) -> Doc:
         mark_signatures(self.tokens)
         start = find_body_start(self.tokens)
+        self.tables = {}
+        if self.layout in ("auto", "table"):
+            from .tables import find_tables
+
+            for tb in find_tables([t.line for t in self.tokens]):
+                self.tables[tb.start] = tb
+            if self.tables:
+                start = min(start, min(self.tables))
         notice_seen = False
         head = self.title_head(start)
         for tok in self.tokens[:start]:
@@ -374,8 +385,15 @@ class Parser:
                 notice_seen = notice_seen or tok.role in ("notice_title", "doc_number")
                 continue
             self.doc.keep("notice" if notice_seen else "preamble", tok)
-        for i in range(start, len(self.tokens)):
+        i = start
+        while i < len(self.tokens):
+            tb = self.tables.get(i)
+            if tb is not None and self.mode == "body":
+                self.on_table(tb)
+                i = max(tb.end, i + 1)
+                continue
             self.body(i)
+            i += 1
         self.close_item()
         self.doc.last_line = max((t.no for t in self.tokens if t.role != "debris"), default=0)
         return self.doc
@@ -563,6 +581,64 @@ class Parser:
             self.part.text_parts.append((tok.no, tok.text))
             return
         self.doc.unparse(tok, "unrecognised")
+
+    def on_table(self, tb) -> None:
+        """A table (family K): each row becomes a task; category cells become topic sections."""
+        self.close_item()
+        by_no = {t.no: t for t in self.tokens[tb.start:tb.end]}
+        for n in tb.header_lines:
+            if n in by_no:
+                self.doc.keep("table", by_no[n])
+        for n in tb.leftover:
+            tok = by_no.get(n)
+            if tok is not None:
+                self.doc.unparse(tok, "debris" if tok.role == "debris" else "unrecognised")
+        if tb.style == "unseparated":
+            self.doc.diag("warning", "table_unseparated", by_no and min(by_no) or None,
+                          "a table whose cells run together with no separator: not read (see unparsed)")
+            return
+        if self.part is None:
+            self.new_part(None, None)
+        categories = {}
+        for n in tb.category_lines:
+            tok = by_no.get(n)
+            if tok is not None:
+                categories[tok.text] = n
+        current = None
+        for row in tb.rows:
+            if row.category is not None and row.category != current:
+                current = row.category
+                line = categories.get(row.category)
+                self.section = Section(label="", number=len(self.part.sections) + 1, heading=row.category,
+                                       line=line)
+                self.part.sections.append(self.section)
+                self.sub = None
+            sec = self.section or self._ensure_section(by_no[row.lines[0]] if row.lines else self.tokens[tb.start])
+            self.table_row(row, sec)
+        self.item = None
+        self.section = self.section  # later text continues in the last section
+
+    def table_row(self, row, sec: Section) -> None:
+        number = int(row.number) if row.number and row.number.isdigit() else len(sec.items) + 1
+        lines = sorted(row.lines) or [0]
+        item = Item(label=row.number or str(number), number=number, first=lines[0], last=lines[-1],
+                    style="arabic", subheading=None, layout="table")
+        texts = []
+        for cell in row.cells:
+            text = cell.text.strip().rstrip("?？").strip()
+            if cell.kind == "task":
+                texts.append(text)
+            elif cell.kind in ("units", "lead", "support", "leader", "deadline", "status", "other"):
+                if text in ("/", "／", "无", "-", "—") or not text:
+                    continue
+                item.statements.append(Statement(label=cell.column, body=text, lines=cell.lines or [lines[0]],
+                                                 field=cell.kind))
+        item.text_parts.append((lines[0], "".join(texts)))
+        sec.items.append(item)
+        build_clauses(item, self.doc, inline=self.layout != "lines")
+        if row.truncated:
+            self.doc.diag("warning", "truncated", lines[-1],
+                          f"table row {item.label} ends before all its columns: the input was cut off")
 
     def on_table_row(self, tok: Token, i: int) -> None:
         self.close_item()

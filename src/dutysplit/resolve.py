@@ -216,6 +216,7 @@ class Resolver:
         self.aliases = aliases
         self.convention = {"rule": "none", "declared": False, "text": None, "line": None}
         self.marked_fallback_said = False
+        self.fragment_dropped = False
         items = [it for p in doc.parts for sec in p.sections for it in sec.items]
         self.last_item = items[-1] if items else None
 
@@ -311,7 +312,7 @@ class Resolver:
                     self.diag("warning", "marks_lost", self.convention["line"],
                               "the document says marked units lead, but no unit carries a mark "
                               "(lost in extraction?): the first-listed unit is taken as lead")
-        if not units and not extra.get("truncated"):
+        if not units and not extra.get("truncated") and not self.fragment_dropped:
             self.diag("warning", "no_units", item.first, f"task {item.label} names no units")
         lead = next((u["name"] for u in units if u["role"] == "lead"), None)
         return {"text": c.text, "units": units, "lead": lead, "inherited": False,
