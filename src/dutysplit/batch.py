@@ -29,6 +29,7 @@ class Options:
     skip_existing: bool = False
     excel: bool = False
     layout: str = "auto"
+    aliases: dict | None = None  # user unit aliases (--aliases), already loaded
 
 
 @dataclass(slots=True)
@@ -39,6 +40,7 @@ class Result:
     warnings: int = 0
     skipped: bool = False
     written: str | None = None
+    doc: dict | None = None  # with fmt "dict": the document itself, not rendered
 
 
 def plan(paths: list[str], pattern: str = "*.txt") -> list[Job]:
@@ -71,8 +73,9 @@ def parse_job(job: Job, opts: Options, stdin: bytes | None = None) -> dict:
         data = stdin if stdin is not None else sys.stdin.buffer.read(opts.max_bytes + 1)
         if len(data) > opts.max_bytes:
             raise InputError(f"input is over the limit of {opts.max_bytes} bytes (--max-bytes)")
-        return parse_bytes_dict(data, source="-", encoding=opts.encoding, layout=opts.layout)
-    return parse_file_dict(job.path, encoding=opts.encoding, max_bytes=opts.max_bytes, layout=opts.layout)
+        return parse_bytes_dict(data, source="-", encoding=opts.encoding, layout=opts.layout, aliases=opts.aliases)
+    return parse_file_dict(job.path, encoding=opts.encoding, max_bytes=opts.max_bytes, layout=opts.layout,
+                           aliases=opts.aliases)
 
 
 def render(doc: dict, opts: Options, *, header: bool, several: bool) -> str:
@@ -135,6 +138,9 @@ def work(job: Job, opts: Options, *, first: bool = True, several: bool = False, 
         res.error = f"internal error: {type(e).__name__}: {e}"
         return res
     res.warnings = sum(1 for d in doc["diagnostics"] if d["level"] in ("warning", "error"))
+    if opts.fmt == "dict":
+        res.doc = doc
+        return res
     if target:
         try:
             write_atomic(target, render(doc, opts, header=True, several=False), bom=opts.excel)

@@ -44,11 +44,13 @@ def main() -> None:
 @click.option("--layout", type=click.Choice(LAYOUTS), default="auto", show_default=True,
               help="Force how units are read: lines (no inline brackets, no tables), inline (no tables), "
                    "table (tables only), or auto.")
+@click.option("--aliases", "aliases_file", type=click.Path(dir_okay=False),
+              help="Unit aliases to add or override (TSV `alias<TAB>canonical`, or YAML; docs/aliases.md).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any document has warnings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
 @click.option("--debug", is_flag=True, help="Show a traceback for unexpected errors.")
 def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, excel, encoding, max_bytes,
-          layout, strict, quiet, debug):
+          layout, aliases_file, strict, quiet, debug):
     """Parse FILES (files, directories, or - for standard input).
 
     Exit status: 0 all parsed; 1 some input failed (or, with --strict, had warnings); 2 usage error.
@@ -65,7 +67,7 @@ def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, 
     if not plan:
         raise click.UsageError(f"no input files (directories searched for {pattern!r})")
     opts = batch.Options(fmt=fmt, pretty=pretty, encoding=encoding, max_bytes=max_bytes, output_dir=output_dir,
-                         skip_existing=skip_existing, excel=excel, layout=layout)
+                         skip_existing=skip_existing, excel=excel, layout=layout, aliases=_aliases(aliases_file))
     workers = jobs or os.cpu_count() or 1
     several = len(plan) > 1
     lines_mode = fmt == "jsonl" or (fmt == "json" and several)
@@ -104,6 +106,86 @@ def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, 
     out.close()
     if output_dir and not quiet:
         click.echo(f"dutysplit: {done} written, {skipped} skipped, {failed} failed", err=True)
+    sys.exit(status)
+
+
+def _aliases(path: str | None) -> dict | None:
+    if not path:
+        return None
+    from .units import load_aliases
+
+    try:
+        return load_aliases(path)
+    except (OSError, ValueError) as e:
+        raise click.BadParameter(str(e), param_hint="--aliases") from None
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--unit", "unit", default=None, help="Only this unit (as written or canonical): its tasks.")
+@click.option("-f", "--format", "fmt", type=click.Choice(("table", "json", "csv")), default="table",
+              show_default=True, help="table: rich on a terminal, else tab-separated; json; csv.")
+@click.option("--aliases", "aliases_file", type=click.Path(dir_okay=False), help="Unit aliases (see parse).")
+@click.option("--glob", "pattern", default="*.txt", show_default=True, help="Files to take from directories.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Parallel workers.")
+@click.option("--encoding", default=None, help="Force an input encoding.")
+def units(files, unit, fmt, aliases_file, pattern, jobs, encoding):
+    """The per-unit index across FILES: what each unit leads and takes part in.
+
+    Units are one per canonical name and place (the 县发改局 of one county is not that of another).
+    """
+    import json
+
+    from . import batch, index
+
+    plan = batch.plan(list(files), pattern)
+    if not plan:
+        raise click.UsageError(f"no input files (directories searched for {pattern!r})")
+    aliases = _aliases(aliases_file)
+    opts = batch.Options(fmt="dict", encoding=encoding, aliases=aliases)
+    docs, status = [], EXIT_OK
+    for res in batch.run(plan, opts, workers=jobs or os.cpu_count() or 1):
+        if res.error:
+            _error(res.job.path, res.error)
+            status = EXIT_FAILED
+        else:
+            docs.append(res.doc)
+    entries = index.build(docs)
+    if unit:
+        entries = index.select(entries, unit, aliases)
+        if not entries:
+            click.echo(f"dutysplit: no unit {unit!r} in these documents", err=True)
+            sys.exit(EXIT_FAILED)
+    if fmt == "json":
+        _write_stdout(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2) + "\n")
+        sys.exit(status)
+    if unit or fmt == "csv":
+        head = ("unit", "place", "kind", "role", "document", "year", "part", "section", "item", "text")
+        rows = [(e.unit, e.place or "", e.kind, r["role"], r["document"] or "", str(r["year"] or ""), str(r["part"]),
+                 r["section"], r["item"], r["text"]) for e in entries for r in e.led + e.joined]
+    else:
+        head = ("unit", "place", "kind", "led", "joined", "names")
+        rows = [(e.unit, e.place or "", e.kind, str(len(e.led)), str(len(e.joined)), "|".join(sorted(e.names)))
+                for e in entries]
+    if fmt == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(head)
+        w.writerows(rows)
+        _write_stdout(buf.getvalue())
+    elif sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(*head)
+        for row in rows:
+            t.add_row(*row)
+        Console().print(t)
+    else:
+        _write_stdout("".join("\t".join(c.replace("\t", " ") for c in row) + "\n" for row in [head, *rows]))
     sys.exit(status)
 
 

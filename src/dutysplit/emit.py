@@ -45,7 +45,7 @@ def clause_rows(doc: dict):
 # `cut -f1-7` gives exactly that shape, then what a spreadsheet user needs beside them.
 TABLE_COLUMNS = TSV_COLUMNS + (
     "document", "year", "title", "section_heading", "section_kind", "leaders", "support", "inherited",
-    "fields", "first_line", "last_line",
+    "fields", "first_line", "last_line", "lead_canonical", "units_canonical", "units_kind",
 )
 
 
@@ -69,6 +69,9 @@ def table_rows(doc: dict):
                         "|".join(u["name"] for u in units if u["role"] == "support"),
                         "yes" if clause["inherited"] else "",
                         fields, str(clause["lines"][0]), str(clause["lines"][1]),
+                        "|".join(u["canonical"] for u in units if u["role"] == "lead"),
+                        "|".join(u["canonical"] for u in units),
+                        "|".join(u["kind"] for u in units),
                     )
 
 
