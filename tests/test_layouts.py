@@ -133,7 +133,7 @@ def test_fields_lines_are_kept_on_the_task():
     t = HEAD + "1.甲。\n责任单位:区发改局\n完成时限:2024年6月底前\n完成情况:上半年 , 全区 GDP 增长 5. 4 % 。\n"
     it = parse_text_dict(t)["parts"][0]["sections"][0]["items"][0]
     assert [(f["kind"], f["value"]) for f in it["fields"]] == [
-        ("deadline", "2024年6月底前"), ("status", "上半年 , 全区 GDP 增长 5. 4 % 。")]
+        ("deadline", "2024年6月底前"), ("status", "上半年,全区 GDP 增长5.4%。")]  # extraction spaces removed
 
 
 def test_marks_star_lead():
@@ -192,3 +192,38 @@ def test_layout_can_be_forced_when_detection_is_wrong():
     forced = [c for p in parse_text_dict(text, layout="lines")["parts"] for s in p["sections"] for it in s["items"]
               for c in it["clauses"]]
     assert [(c["text"], c["lead"]) for c in forced] == [("甲(省农业厅牵头)。", "县发改局")]
+
+
+def test_table_with_a_lead_column_never_guesses_a_missing_lead():
+    doc = parse_file_dict(str(WILD / "w03.txt"))
+    items = {it["label"]: it for p in doc["parts"] for s in p["sections"] for it in s["items"]}
+    c1 = items["1"]["clauses"][0]
+    assert c1["lead"] == "区发改局" and [u["name"] for u in c1["units"]].index("区发改局") == 4
+    c14 = items["14"]["clauses"][0]  # its 牵头单位 cell is cut off
+    assert c14["lead"] is None and {u["role"] for u in c14["units"]} == {"participant"}
+    assert "lead_missing" in [d["code"] for d in doc["diagnostics"]]
+    assert "lead_assumed" not in [d["code"] for d in doc["diagnostics"]]  # leads came from the column
+    assert [s["kind"] for p in doc["parts"] for s in p["sections"]] == ["topic", "topic"]
+
+
+@pytest.mark.parametrize("name", ["w04", "w05", "w11", "w15", "w16"])
+def test_lead_assumed_only_when_a_lead_was_assumed(name):
+    doc = parse_file_dict(str(WILD / f"{name}.txt"))
+    assert "lead_assumed" not in [d["code"] for d in doc["diagnostics"]]
+
+
+def test_metadata_with_spaced_keys_and_page_lines():
+    m = parse_file_dict(str(WILD / "w04.txt"))["meta"]
+    assert (m["index_no"], m["published"], m["issuer"]) == ("000014349/2020-105482", "2020-06-28", "下陆区政府办公室")
+    assert m["notice_title"].startswith("区人民政府办公室关于印发")
+    m = parse_file_dict(str(WILD / "w01.txt"))["meta"]
+    assert (m["published"], m["issuer"]) == ("2023-07-11", "丽水市政府")
+    assert parse_file_dict(str(WILD / "w16.txt"))["meta"]["year"] == 2020  # from the news lead
+    assert parse_file_dict(str(WILD / "w14.txt"))["meta"]["title"] == "市政府2020年重点工作(预下达)一季度进展情况表"
+
+
+def test_page_debris_goes_to_unparsed():
+    doc = parse_file_dict(str(WILD / "w13.txt"))
+    assert [u["line"] for u in doc["unparsed"]] == [1, 2, 3, 4, 5, 6]  # the sidebar of another site
+    doc = parse_file_dict(str(WILD / "w04.txt"))
+    assert [u["line"] for u in doc["unparsed"]] == [1, 2, 3, 4]  # 设为首页, 加入收藏 …

@@ -26,10 +26,10 @@ from hypothesis import strategies as st
 
 from dutysplit.api import parse_bytes_dict, parse_text_dict
 from dutysplit.audit import lossless_problems
-from dutysplit.clean import clean_text
+
 from dutysplit.errors import InputError
 from dutysplit.models import Document
-from dutysplit.read import split_lines
+
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,37 +50,9 @@ assert len(SAMPLES) >= 5 and len(WILD) >= 16
 # invariants
 
 
-def known_blank_after_cleaning(text: str, problem: str) -> bool:
-    """KNOWN BUG (clean.clean_lines): a line that is non-blank as read but empty after cleaning (only an HTML
-    tag such as `<br>`, or only `&nbsp;`) is dropped, so no place claims it. Tolerated here so that the
-    properties keep testing everything else; ``test_tag_only_line_is_accounted_for`` is the strict xfail
-    that fails once this is fixed, and then this exemption must go."""
-    if not problem.endswith(": nowhere"):
-        return False
-    n = int(problem.split()[1].rstrip(":"))
-    return clean_text(split_lines(text)[n - 1]) == ""
-
-
-def _is_span(place: str) -> bool:
-    return place == "meta" or (place.startswith("part") and place.count("/") >= 2 and ":" not in place)
-
-
-def known_span_overlap(problem: str) -> bool:
-    """KNOWN BUG family (parse): a node that records a line *span* (a task, a `(一)` sub-heading, a `• key:`
-    bullet) covers a line in its middle that another place also claims (metadata, a kept notice, unparsed
-    debris, section text). Exactly two claimants, at least one of them a span. Each instance found is a
-    strict xfail below (``test_span_overlap``); this exemption goes when they are fixed."""
-    places = problem.split(": ", 1)[1].split(", ")
-    if len(places) != 2 or places[0] == places[1]:
-        return False
-    return _is_span(places[0]) or _is_span(places[1])
-
-
 def check(text: str, doc: dict) -> None:
     Document.model_validate(doc)
-    problems = [p for p in lossless_problems(doc, text)
-                if not known_blank_after_cleaning(text, p) and not known_span_overlap(p)]
-    assert problems == []
+    assert lossless_problems(doc, text) == []
     for part in doc["parts"]:
         for sec in part["sections"]:
             dup = [k for k, v in Counter(it["label"] for it in sec["items"]).items() if v > 1]
@@ -240,8 +212,6 @@ def test_corpus_unmutated(name):
 # failures found by the properties, kept as plain examples
 
 
-@pytest.mark.xfail(strict=True, reason="clean.clean_lines drops a line that is only an HTML tag or entity "
-                                       "(`<br>`, `&nbsp;`): the line is non-blank as read, so nothing claims it")
 @pytest.mark.parametrize("junk", ["<br>", "&nbsp;", "<p>"])
 def test_tag_only_line_is_accounted_for(junk):
     text = f"1.任务\n责任单位:县财政局\n{junk}\n"
@@ -259,8 +229,6 @@ SPAN_OVERLAPS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="parse: a line inside a task/sub-heading/bullet span is also claimed by "
-                                       "another place (see SPAN_OVERLAPS)")
 @pytest.mark.parametrize("text,what", SPAN_OVERLAPS, ids=[w for _, w in SPAN_OVERLAPS])
 def test_span_overlap(text, what):
     assert lossless_problems(parse_text_dict(text), text) == []

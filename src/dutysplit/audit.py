@@ -2,7 +2,8 @@
 
 Places: a metadata field (``meta.fields[].lines``), a part title or part text, a section heading or
 section text, a sub-heading, a task (``items[].lines``), a kept block (``kept[].line_numbers``), or
-``unparsed``. A debris line inside a task's line range is listed in ``unparsed`` and counts once.
+``unparsed``. A debris line inside a range (a task, a sub-heading, a bullet and its value) is listed in
+``unparsed`` and counts once.
 """
 from __future__ import annotations
 
@@ -14,16 +15,20 @@ from .read import split_lines
 def claims(doc: dict, nonblank: set[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = defaultdict(list)
 
+    spanned: set[int] = set()  # lines claimed through a [first, last] range, not one by one
+
     def span(a: int, b: int, where: str) -> None:
         for n in range(a, b + 1):
             if n in nonblank:
                 out[n].append(where)
+                spanned.add(n)
 
     meta_lines: set[int] = set()  # several `key: value` pairs may share a line: one place, the metadata
     for f in doc["meta"]["fields"]:
         meta_lines.update(range(f["lines"][0], f["lines"][1] + 1))
     for n in sorted(meta_lines & nonblank):
         out[n].append("meta")
+        spanned.add(n)
     for p_no, part in enumerate(doc["parts"], 1):
         if part["lines"] is not None:
             span(*part["lines"], f"part{p_no}:title")
@@ -44,8 +49,8 @@ def claims(doc: dict, nonblank: set[int]) -> dict[int, list[str]]:
             out[n].append(f"kept:{k['kind']}")
     for u in doc["unparsed"]:
         places = out[u["line"]]
-        if u["reason"] == "debris" and len(places) == 1 and "/" in places[0]:
-            continue  # debris inside a task's range: counted once, as unparsed
+        if u["reason"] == "debris" and len(places) == 1 and u["line"] in spanned:
+            continue  # debris inside a task's (or bullet's) range: counted once, as unparsed
         places.append("unparsed")
     return out
 

@@ -13,9 +13,16 @@ from .data import table
 
 _TAG = regex.compile(r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,300})?/?>")
 _SPACES = regex.compile(r"[ \u00a0\u2002-\u200b\u3000\ufeff]+")
-_CJK = r"\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}、。，：；！？"
+# tabs are kept one by one (empty table cells); the spaces beside them go, and any other run of spaces
+# becomes one space
+_TAB_SPACES = regex.compile(r"[ \u00a0\u2002-\u200b\u3000\ufeff]+(?=\t)|(?<=\t)[ \u00a0\u2002-\u200b\u3000\ufeff]+")
+_CJK = r"\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}、。，：；！？,;:"
 # white space between two CJK characters, or between CJK and a figure/percent, is extraction damage
-_GAP = regex.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}0-9%])|(?<=[0-9%])\s+(?=[{_CJK}])")
+_GAP = regex.compile(
+    rf"(?<=[{_CJK}])\s+(?=[{_CJK}0-9%])|(?<=[0-9%])\s+(?=[{_CJK}])"
+    # figures broken by extraction: `5. 4 %`, `1 0 . 6 %`
+    r"|(?<=[0-9])\s+(?=[0-9.%])|(?<=[0-9]\.)\s+(?=[0-9])"
+)
 
 
 @dataclass(slots=True)
@@ -47,6 +54,8 @@ def clean_text(s: str) -> str:
         s = html.unescape(s)
     if '\\"' in s:
         s = s.replace('\\"', '"')
+    if "\t" in s:
+        s = _TAB_SPACES.sub("", s)
     return _SPACES.sub(" ", s).strip()
 
 
@@ -61,6 +70,8 @@ def clean_lines(raw_lines: list[str]) -> list[Line]:
     for no, raw in enumerate(raw_lines, 1):
         text = clean_text(raw)
         if not text:
+            if raw.strip():  # markup only (`<br>`, `&nbsp;`): not blank as read, so it must land somewhere
+                out.append(Line(no, raw, raw.strip(), "markup"))
             continue
         m = rule.match(text)
         kind = names[int(m.lastgroup[1:])] if m else None

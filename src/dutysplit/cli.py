@@ -7,7 +7,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError
+from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 FORMATS = ("json", "jsonl", "yaml", "tsv", "csv")
 LAYOUTS = ("auto", "lines", "inline", "table")

@@ -28,3 +28,11 @@ def alternation(name: str, column: int = 0) -> regex.Pattern:
     """One regex matching any value of ``column`` of a table, longest first."""
     values = sorted({r[column] for r in table(name)}, key=len, reverse=True)
     return regex.compile("|".join(regex.escape(v) for v in values))
+
+
+@lru_cache(maxsize=None)
+def spaced_alternation(name: str, column: int = 0) -> regex.Pattern:
+    """Like :func:`alternation`, but a value may be written with single spaces between its characters
+    (`索 引 号` for `索引号`), as converted web pages often have."""
+    values = sorted({r[column] for r in table(name)}, key=len, reverse=True)
+    return regex.compile("|".join(" ?".join(regex.escape(c) for c in v) for v in values))

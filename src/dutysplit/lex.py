@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import regex
 
 from .clean import Line
-from .data import alternation, table
+from .data import alternation, spaced_alternation, table
 
 CN_DIGITS = "〇零一二三四五六七八九十百两"
 _NUM = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -51,7 +51,7 @@ class Token:
 
 def _rules() -> list[tuple[str, regex.Pattern]]:
     labels = alternation("labels")
-    meta_keys = alternation("meta_keys")
+    meta_keys = spaced_alternation("meta_keys")
     list_titles = "|".join(r[0] for r in table("list_titles"))
     return [
         ("meta_bullet", regex.compile(r"^[•·●▪◆■]\s*(?P<key>[^:：]{1,12}?)\s*[:：]\s*(?P<value>.*)$")),
@@ -67,7 +67,8 @@ def _rules() -> list[tuple[str, regex.Pattern]]:
         ("doc_number", regex.compile(r"^(?P<value>\p{Han}{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号)$")),
         ("date", regex.compile(r"^(?P<value>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")),
         ("list_title", regex.compile(
-            rf"^(?!\d{{1,4}}\s*[.．、])(?P<title>[^。；;:：!！?？]{{2,60}}?(?:{list_titles})(?:[(（]\d{{4}}\s*年?[)）])?)$")),
+            rf"^(?!\d{{1,4}}\s*[.．、])(?P<title>[^。；;:：!！?？|｜]{{2,60}}?(?:{list_titles})"
+            rf"(?:[(（][^()（）]{{1,12}}[)）])?)$")),
         ("table_row", regex.compile(r"\t[^\t]*\t")),
         ("item", regex.compile(r"^(?P<num>\d{1,3})(?!\d)\s*(?P<sep>[.．、]?)\s*(?P<body>.*)$")),
     ]

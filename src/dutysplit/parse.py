@@ -6,18 +6,21 @@ dropped.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import regex
 
 from .clean import tidy
-from .data import alternation, table
+from .data import alternation, spaced_alternation, table
 from .lex import Token, cn_number
 
 # A number directly followed by one of these is a quantity, not a task number (`10亿元…`).
 _MEASURE = regex.compile(r"^[年月日号%％个万亿千百元米吨人家项次倍岁天期批座所条台辆艘公里亩栋户名]")
 _ORG_SUFFIX = regex.compile(r"(办公室|人民政府|政府|委员会|管委会|局|委|办|厅|部|中心|公司)$")
+# roles of document facts: met while a task is open, they end it (a task's line range never holds them)
+_ENDS_TASK = {"meta_kv", "meta_bullet", "notice_title", "doc_number", "signature", "date", "public_note"}
 # roles a line may have been given that can still be the value of a `• key:` bullet above it
 _BULLET_VALUE = {"text", "item", "date", "doc_number", "signature"}
 _SENTENCE = regex.compile(r"[。；;，,！？]")
@@ -32,6 +35,18 @@ class Statement:
     lines: list[int]
     inline: bool = False
     field: str = "units"  # from data/labels.tsv; "division" for verb style
+    # continuation lines, joined once when the task closes (`field` above shadows dataclasses.field here)
+    more: list[str] = dataclasses.field(default_factory=list)
+
+    def finish(self) -> None:
+        if self.more:
+            parts = [self.body, *self.more]
+            self.body = join_units(parts) if self.field in UNIT_FIELDS else "".join(parts)
+            self.more = []
+
+    def ends_sentence(self) -> bool:
+        last = (self.more[-1] if self.more else self.body).rstrip()
+        return last.endswith(("。", ")", "）"))
 
 
 UNIT_FIELDS = {"units", "lead", "support", "division"}
@@ -71,6 +86,7 @@ class Subheading:
     text: str
     line: int
     lines: list[int] = field(default_factory=list)
+    text_parts: list[str] = field(default_factory=list)  # lines after the heading line, joined at the end
 
 
 @dataclass(slots=True)
@@ -149,17 +165,31 @@ def join_wrapped(parts: list[str]) -> str:
 def join_units(parts: list[str]) -> str:
     """Join a units statement wrapped over lines. A name broken over lines (`县交通运` / `输局`) is joined
     as is; a break that falls between two whole names with no separator gets one."""
-    out = parts[0]
+    out = [parts[0]]
+    last = parts[0]
     for nxt in parts[1:]:
-        if out and nxt and out[-1] not in "、,，;；" and nxt[0] not in "、,，;；":
-            if _ORG_SUFFIX.search(out) and _JURISDICTION_START.match(nxt):
-                out += "、"
-        out += nxt
-    return out
+        if last and nxt and last[-1] not in "、,，;；" and nxt[0] not in "、,，;；":
+            if _ORG_SUFFIX.search(last[-12:]) and _JURISDICTION_START.match(nxt):
+                out.append("、")
+        out.append(nxt)
+        last = nxt or last
+    return "".join(out)
 
 
 _OPENERS = frozenset("(（[［【〔")
 _CLOSERS = frozenset(")）]］】〕")
+
+
+def bracket_pairs(text: str) -> dict[int, int]:
+    """For each opening bracket that closes: its index → the index just past its closer (one pass)."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for i, c in enumerate(text):
+        if c in _OPENERS:
+            stack.append(i)
+        elif c in _CLOSERS and stack:
+            pairs[stack.pop()] = i + 1
+    return pairs
 
 
 def _scan_brackets(text: str, start: int) -> int:
@@ -310,6 +340,7 @@ class Parser:
         self.sub: Subheading | None = None
         self.item: Item | None = None
         self.mode = "body"  # body | attachment | colophon
+        self.sub_open = False  # text lines still go to the last sub-heading
         self.bullet: dict | None = None  # a `• key:` whose value may follow on the next lines
 
     # -- meta ------------------------------------------------------------------------------------
@@ -319,7 +350,7 @@ class Parser:
         return entry
 
     def meta_kv(self, tok: Token) -> None:
-        keys = alternation("meta_keys")
+        keys = spaced_alternation("meta_keys")
         text = tok.text
         found = [
             m for m in keys.finditer(text)
@@ -329,7 +360,7 @@ class Parser:
         for j, m in enumerate(found):
             end = found[j + 1].start() if j + 1 < len(found) else len(text)
             value = text[m.end():end].strip().lstrip(":：").strip()
-            self.meta(m.group(), value, tok, "kv")
+            self.meta(m.group().replace(" ", ""), value, tok, "kv")
         self.bullet = None
 
     def meta_line(self, tok: Token) -> bool:
@@ -423,6 +454,10 @@ class Parser:
                 return
             self.doc.keep("attachment", tok)
             return
+        if role != "text" and role != "debris":
+            self.sub_open = False  # a sub-heading takes the text lines right after it, no others
+        if role in _ENDS_TASK and self.item is not None:
+            self.close_item()  # a date, 文号 or notice line ends the task: nothing may stretch its line range
         if self.meta_line(tok):
             return
         handler = getattr(self, "on_" + role, None)
@@ -496,11 +531,13 @@ class Parser:
         else:
             self.sub = Subheading(label=tok.groups["num"], number=n, text=title, line=tok.no, lines=[tok.no])
             sec.subheadings.append(self.sub)
+            self.sub_open = True
 
     def _next_role(self, i: int) -> str | None:
-        for t in self.tokens[i + 1:]:
-            if t.role != "debris":
-                return t.role
+        tokens = self.tokens
+        for j in range(i + 1, len(tokens)):
+            if tokens[j].role != "debris":
+                return tokens[j].role
         return None
 
     def expected(self, sec: Section) -> tuple[int, ...]:
@@ -562,16 +599,15 @@ class Parser:
                 item.last = tok.no
                 return
             st = item.statements[-1]
-            if not st.inline and not st.body.rstrip().endswith(("。", ")", "）")):
-                st.body = join_units([st.body, tok.text]) if st.field in UNIT_FIELDS else st.body + tok.text
+            if not st.inline and not st.ends_sentence():
+                st.more.append(tok.text)
                 st.lines.append(tok.no)
                 item.last = tok.no
                 return
             # text after a finished task: it belongs to the section, not to the task
             self.close_item()
-        if self.sub is not None and self.section is not None and self.sub in self.section.subheadings \
-                and not any(it.subheading == self.sub.label for it in self.section.items):
-            self.sub.text += tok.text
+        if self.sub_open:
+            self.sub.text_parts.append(tok.text)
             self.sub.lines.append(tok.no)
             return
         if self.section is not None:
@@ -599,6 +635,8 @@ class Parser:
             return
         if self.part is None:
             self.new_part(None, None)
+        self.table_header = tb.header
+        claimed: set[int] = set()
         categories = {}
         for n in tb.category_lines:
             tok = by_no.get(n)
@@ -614,7 +652,23 @@ class Parser:
                 self.part.sections.append(self.section)
                 self.sub = None
             sec = self.section or self._ensure_section(by_no[row.lines[0]] if row.lines else self.tokens[tb.start])
+            if row.number and any(it.label == row.number for it in sec.items[-3:]):
+                for n in row.lines:
+                    if n in by_no:
+                        self.doc.unparse(by_no[n], "unrecognised")
+                self.doc.diag("warning", "duplicate_row", min(row.lines, default=None),
+                              f"table row {row.number} again: not read as a second task")
+                claimed.update(row.lines)
+                continue
             self.table_row(row, sec)
+            claimed.update(row.lines)
+            if sec.line is not None:
+                claimed.add(sec.line)
+        # every line of the table lands somewhere: what the reader did not place goes to unparsed
+        claimed.update(tb.header_lines, tb.leftover)
+        for n, tok in by_no.items():
+            if n not in claimed:
+                self.doc.unparse(tok, "debris" if tok.role == "debris" else "unrecognised")
         self.item = None
         self.section = self.section  # later text continues in the last section
 
@@ -633,6 +687,13 @@ class Parser:
                     continue
                 item.statements.append(Statement(label=cell.column, body=text, lines=cell.lines or [lines[0]],
                                                  field=cell.kind))
+        has_lead_column = any(kind == "lead" for _, kind in self.table_header)
+        if has_lead_column and not any(st.field == "lead" for st in item.statements) and \
+                any(st.field == "units" for st in item.statements):
+            # the table says who leads in its own column: with that cell missing, no lead is guessed
+            item.statements.append(Statement(label=None, body="", lines=[lines[-1]], field="lead"))
+            self.doc.diag("warning", "lead_missing", lines[-1],
+                          f"table row {item.label}: its lead cell is empty or cut off; no lead is guessed")
         item.text_parts.append((lines[0], "".join(texts)))
         sec.items.append(item)
         build_clauses(item, self.doc, inline=self.layout != "lines")
@@ -662,6 +723,8 @@ class Parser:
 
 def build_clauses(item: Item, doc: Doc, *, inline: bool = True) -> None:
     """Split an item's text into clauses: one per inline statement, plus the units line(s)."""
+    for st in item.statements:
+        st.finish()
     full = join_wrapped([t for _, t in item.text_parts])
     inline = find_inline(full) if inline else []
     pieces = []

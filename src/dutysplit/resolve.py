@@ -15,7 +15,7 @@ import regex
 from . import SCHEMA_VERSION
 from .clean import tidy
 from .data import table
-from .parse import Clause, Doc, Item, Section, Statement, _scan_brackets, label_field, verb_segments
+from .parse import Clause, Doc, Item, Section, Statement, bracket_pairs, label_field, verb_segments
 
 _SEPARATORS = "、,，;；"
 _OPENERS = "(（[［【〔"
@@ -111,17 +111,20 @@ def extract_notes(body: str) -> tuple[str, list[str]]:
         return body, []
     notes = []
     note = _note()
+    pairs = bracket_pairs(body)
     i = 0
     out = []
     while i < len(body):
-        c = body[i]
-        if c in _OPENERS:
-            end = _scan_brackets(body, i)
-            if end > 0 and note.search(body[i + 1:end - 1]):
-                notes.append(body[i:end])
-                i = end
-                continue
-        out.append(c)
+        end = pairs.get(i)
+        if end is not None:  # an outermost group: a note, or part of a name (`市财政局(国资委)`)
+            group = body[i:end]
+            if note.search(group[1:-1]):
+                notes.append(group)
+            else:
+                out.append(group)
+            i = end
+            continue
+        out.append(body[i])
         i += 1
     return "".join(out), notes
 
@@ -201,6 +204,8 @@ def classify_section(sec: Section) -> None:
         break
     else:
         sec.kind = "topic"
+    if sec.kind == "prose" and sec.items:
+        sec.kind = "topic"  # a heading like 发展目标 over tasks (a table's category) is a topic
     if not sec.items and sec.kind == "topic":
         sec.kind = "prose"
 
@@ -217,6 +222,7 @@ class Resolver:
         self.convention = {"rule": "none", "declared": False, "text": None, "line": None}
         self.marked_fallback_said = False
         self.fragment_dropped = False
+        self.first_listed_used = 0  # clauses whose lead is the first-listed unit by convention
         items = [it for p in doc.parts for sec in p.sections for it in sec.items]
         self.last_item = items[-1] if items else None
 
@@ -240,7 +246,7 @@ class Resolver:
 
     def segments(self, st: Statement) -> list[tuple[str, str]]:
         """A statement as (field, text) segments: `责任领导:王五;责任单位:外贸局` holds two."""
-        if st.field == "division" or st.label is None:
+        if st.field == "division":
             return verb_segments(st.body) or [("units", st.body)]
         out = []
         pos, fieldname = 0, st.field
@@ -275,7 +281,8 @@ class Resolver:
                         notes.append(text)
                     else:
                         extra["fields"].append({"name": st.label if fieldname == st.field else fieldname,
-                                                "kind": fieldname, "value": text, "line": (st.lines or [None])[0]})
+                                                "kind": fieldname, "value": tidy(text),
+                                                "line": (st.lines or [None])[0]})
                     continue
                 body, found = extract_notes(text)
                 names, each = split_units(body)
@@ -307,6 +314,7 @@ class Resolver:
             first = next((u for u in units if u["role"] == "participant"), None)
             if first is not None:
                 first["role"] = "lead"
+                self.first_listed_used += 1
                 if self.convention["rule"] == "marked" and not self.marked_fallback_said:
                     self.marked_fallback_said = True
                     self.diag("warning", "marks_lost", self.convention["line"],
@@ -336,7 +344,8 @@ class Resolver:
         if last and item.last == self.doc.last_line and not item.clauses[-1].inherited \
                 and not any(st.field in _UNIT_ROLES or st.field == "division" for c in item.clauses for st in c.statements):
             extra["truncated"] = True
-            self.diag("warning", "truncated", item.last, f"task {item.label}: the input ends before its units")
+            self.diag("warning", "truncated", item.last,
+                      f"task {item.label}: the input ends before its units are given in full")
         clauses = [self.resolve_clause(c, item, sec, extra) for c in item.clauses]
         return {
             "label": item.label,
@@ -368,7 +377,8 @@ class Resolver:
             "text": tidy("\n".join(t for _, t in sec.text_parts)) or None,
             "text_lines": sorted(text_lines),
             "subheadings": [
-                {"label": s.label, "number": s.number, "text": tidy(s.text), "lines": [s.lines[0], s.lines[-1]]}
+                {"label": s.label, "number": s.number, "text": tidy(s.text + "".join(s.text_parts)),
+                 "lines": [s.lines[0], s.lines[-1]]}
                 for s in sec.subheadings
             ],
             "items": [self.resolve_item(it, sec, it is self.last_item) for it in sec.items],
@@ -406,7 +416,12 @@ class Resolver:
             m = regex.search(r"《(?P<t>[^《》]+)》", notice) or regex.search(r"关于印发(?P<t>.+)的通知", notice)
             title = tidy(m["t"]) if m else None
         year = None
-        for s in (title, notice):
+        texts = [title, notice]
+        if title and not _YEAR.search(title):
+            # `政府工作报告重点工作责任分解` with the year only in the news lead or notice that announces it
+            bare = regex.sub(r"\s+", "", title)
+            texts += [t for k in self.doc.kept for t in k.texts if bare in regex.sub(r"\s+", "", t)]
+        for s in texts:
             m = _YEAR.search(s or "")
             if m:
                 year = int(m.group(1))
@@ -474,9 +489,7 @@ class Resolver:
                 "text_lines": [n for n, _ in p.text_parts],
                 "sections": [self.resolve_section(s) for s in p.sections],
             })
-        if self.convention["rule"] == "none" and any(
-            c["units"] for p in parts for s in p["sections"] for it in s["items"] for c in it["clauses"]
-        ):
+        if self.convention["rule"] == "none" and self.first_listed_used:
             self.diag("info", "lead_assumed", None,
                       "no lead-unit convention is declared: the first-listed unit is taken as lead")
         if not any(s["items"] for p in parts for s in p["sections"]):
