@@ -689,7 +689,8 @@ def _cells_unnumbered(lines, i, hidx, header, lay: _Layout, piped: bool) -> Tabl
 
 def _box_border(t: str) -> bool:
     s = t.strip()
-    return bool(s) and any(ch in _BOX_LINE for ch in s) and all(ch in _BOX_BORDER for ch in s)
+    # set operations run in C: this is asked of every line of every document
+    return bool(s) and s[0] in _BOX_BORDER and not _BOX_LINE.isdisjoint(s) and set(s) <= _BOX_BORDER
 
 
 def _box_row(t: str) -> list[str] | None:
@@ -797,6 +798,8 @@ def _run_together(text: str) -> int:
     if not s or len(s) > 80:
         return 0
     exact, _, lengths = _columns()
+    if not any(s[:ln] in exact for ln in lengths):
+        return 0  # fast path for ordinary lines: a header starts with a column name
     best = [-1] * (len(s) + 1)  # best[p]: most names covering s[:p]
     best[0] = 0
     for p in range(len(s)):

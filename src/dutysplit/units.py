@@ -232,8 +232,17 @@ def typo_suggestions(names: list[str], text: str | None = None) -> list[tuple[st
     海事局: 警 also in 预警; 县国安局 / 县公安局: both common) are left alone. Names are bucketed by (length, position, name with that position masked),
     so the work is linear in the number of distinct names."""
     counts = Counter(names)
-    in_names = Counter("".join(names))
-    chars = Counter(text) if text is not None else in_names
+    joined = "".join(names)
+    source = text if text is not None else joined
+    memo: dict[str, tuple[int, int]] = {}
+
+    def freq(ch: str) -> tuple[int, int]:
+        """(occurrences in the document, occurrences in unit names): counted only for the few characters
+        that differ between two names (str.count runs in C)."""
+        if ch not in memo:
+            memo[ch] = (source.count(ch), joined.count(ch))
+        return memo[ch]
+
     buckets: dict[tuple[int, int, str], list[str]] = defaultdict(list)
     for n in counts:
         for i in range(len(n)):
@@ -246,8 +255,8 @@ def typo_suggestions(names: list[str], text: str | None = None) -> list[tuple[st
             for b in group:
                 if a == b:
                     continue
-                fa, fb = chars[a[i]], chars[b[i]]
-                if fb >= 10 and fb >= 5 * fa and in_names[a[i]] >= fa:
+                (fa, in_names_a), (fb, _) = freq(a[i]), freq(b[i])
+                if fb >= 10 and fb >= 5 * fa and in_names_a >= fa:
                     out.add((a, b, a[i], b[i]))
     # one suggestion per damaged name: the substitution seen most often in this document wins
     # (嵎→嵊 across four names beats 嵎→洋 in one), then the more frequent name
