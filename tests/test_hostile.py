@@ -1,7 +1,7 @@
 """Hostile inputs through the real command line (a subprocess, as a user runs it).
 
 Each test checks the exit code and the exact one line on standard error, and that no traceback leaks.
-docs/hostile-inputs.md is the table of what the user sees; keep the two in step.
+The "Hostile inputs" table of README.md says what the user sees; keep the two in step.
 """
 from __future__ import annotations
 
