@@ -101,3 +101,13 @@ def test_canonical_columns_in_the_clause_table():
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert all(len(row["units_canonical"].split("|")) == len(row["units"].split("|")) for row in rows)
     assert any(row["units"] != row["units_canonical"] for row in rows)
+
+
+def test_document_place_localises_names_when_the_issuer_names_none():
+    # 001's issuer is 县发改局 (no place); its title names the county, so 国网嵊泗县供电公司 there meets
+    # 国网县供电公司 (002) and 县供电公司 (000) under one name, apart from 长兴县's company
+    entries = [e for e in build([parse_file_dict(p) for p in FILES]) if e.unit == "县供电公司"]
+    assert {e.place for e in entries} == {"嵊泗县", "长兴县"}
+    shengsi = next(e for e in entries if e.place == "嵊泗县")
+    assert shengsi.names == {"国网嵊泗县供电公司", "国网县供电公司", "县供电公司"}
+    assert {r["document"].split("/")[-1][:3] for r in shengsi.led + shengsi.joined} == {"000", "001", "002"}

@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 
 def document_place(doc: dict) -> str | None:
     """The place a document speaks for (`嵊泗县`): from its issuer, else its title or signature."""
+    return meta_place(doc["meta"])
+
+
+def meta_place(meta: dict) -> str | None:
     from .units import issuer_place
 
-    meta = doc["meta"]
     for text in (meta["issuer"], meta["title"], *(f["value"] for f in meta["fields"] if f["kind"] == "signature")):
         place = issuer_place(text)
         if place:

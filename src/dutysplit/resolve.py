@@ -495,7 +495,10 @@ class Resolver:
         if not any(s["items"] for p in parts for s in p["sections"]):
             self.diag("warning", "no_tasks", None, "no tasks found")
         meta = self.meta(parts)
-        self.describe_units(parts, meta["issuer"])
+        from .index import meta_place
+
+        # the document's place localises unit names (`嵊泗县供电公司` → `县供电公司` in a 嵊泗县 document)
+        self.describe_units(parts, meta_place(meta) or meta["issuer"])
         layouts = Counter(p["layout"] for p in parts if p["layout"] != "none")
         return {
             "schema_version": SCHEMA_VERSION,
