@@ -209,3 +209,11 @@ def test_debris_goes_to_unparsed_with_its_line():
     doc = parse_text_dict(t)
     assert [(u["line"], u["reason"]) for u in doc["unparsed"]] == [(1, "debris"), (4, "debris"), (6, "debris")]
     assert items(t)[0]["text"] == "甲。"
+
+
+def test_repeated_cn_numbered_task_is_not_a_second_task():
+    # found by the long hypothesis profile: a duplicated `(一)` line gave two tasks labelled (一)
+    t = "四、工作保障\n(一)坚持党的领导。(责任部门:县纪委)\n(一)坚持党的领导。(责任部门:县纪委)\n(二)形成合力。(责任部门:县委办)\n"
+    doc = parse_text_dict(t)
+    assert [it["label"] for it in doc["parts"][0]["sections"][0]["items"]] == ["(一)", "(二)"]
+    assert "item_out_of_sequence" in [d["code"] for d in doc["diagnostics"]]

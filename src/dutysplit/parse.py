@@ -102,6 +102,8 @@ class Section:
     kind: str = "topic"
     leaders: list[dict] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
+    last_arabic: int = 0  # number of the last `1.` task (running, so that no check rescans the section)
+    last_cn: int = 0  # number of the last `(一)` task
 
 
 @dataclass(slots=True)
@@ -114,9 +116,8 @@ class Part:
 
     def last_number(self) -> int:
         for sec in reversed(self.sections):
-            arabic = [it.number for it in sec.items if it.style == "arabic"]
-            if arabic:
-                return arabic[-1]
+            if sec.last_arabic:
+                return sec.last_arabic
         return 0
 
 
@@ -205,6 +206,15 @@ def _scan_brackets(text: str, start: int) -> int:
             if depth == 0:
                 return i + 1
     return -1
+
+
+def cn_label(n: int) -> str:
+    """1 → 一, 12 → 十二 (for messages)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
 def label_field(label: str) -> str:
@@ -524,6 +534,13 @@ class Parser:
         is_task = (self.layout != "lines" and bool(find_inline(title))) or self._next_role(i) == "label"
         self.close_item()
         if is_task:
+            if sec.last_cn and n <= sec.last_cn:
+                # `(一)` again (a repeated line): not a second task with the same label
+                self.doc.diag("warning", "item_out_of_sequence", tok.no,
+                              f"task ({tok.groups['num']}) after ({cn_label(sec.last_cn)}): read as text")
+                self.on_text(tok)
+                return
+            sec.last_cn = n
             self.item = Item(label=f"({tok.groups['num']})", number=n, first=tok.no, last=tok.no, style="cn",
                              subheading=None)
             self.item.text_parts.append((tok.no, title))
@@ -541,9 +558,8 @@ class Parser:
         return None
 
     def expected(self, sec: Section) -> tuple[int, ...]:
-        arabic = [it.number for it in sec.items if it.style == "arabic"]
-        if arabic:
-            return (arabic[-1] + 1,)
+        if sec.last_arabic:
+            return (sec.last_arabic + 1,)
         run_on = self.part.last_number() + 1 if self.part else 1
         return (1, run_on) if run_on != 1 else (1,)
 
@@ -573,6 +589,7 @@ class Parser:
             self.on_text(tok)
             return
         self.close_item()
+        sec.last_arabic = n
         self.item = Item(label=g["num"], number=n, first=tok.no, last=tok.no, style="arabic",
                          subheading=self.sub.label if self.sub else None)
         self.item.text_parts.append((tok.no, body))
@@ -637,6 +654,7 @@ class Parser:
             self.new_part(None, None)
         self.table_header = tb.header
         claimed: set[int] = set()
+        seen: dict[int, set[str]] = {}  # the task labels of each section the table writes to
         categories = {}
         for n in tb.category_lines:
             tok = by_no.get(n)
@@ -652,7 +670,8 @@ class Parser:
                 self.part.sections.append(self.section)
                 self.sub = None
             sec = self.section or self._ensure_section(by_no[row.lines[0]] if row.lines else self.tokens[tb.start])
-            if row.number and any(it.label == row.number for it in sec.items[-3:]):
+            labels = seen.setdefault(id(sec), {it.label for it in sec.items})
+            if row.number and row.number in labels:
                 for n in row.lines:
                     if n in by_no:
                         self.doc.unparse(by_no[n], "unrecognised")
@@ -661,6 +680,7 @@ class Parser:
                 claimed.update(row.lines)
                 continue
             self.table_row(row, sec)
+            labels.add(sec.items[-1].label)
             claimed.update(row.lines)
             if sec.line is not None:
                 claimed.add(sec.line)
@@ -677,6 +697,7 @@ class Parser:
         lines = sorted(row.lines) or [0]
         item = Item(label=row.number or str(number), number=number, first=lines[0], last=lines[-1],
                     style="arabic", subheading=None, layout="table")
+        sec.last_arabic = max(sec.last_arabic, number)
         texts = []
         for cell in row.cells:
             text = cell.text.strip().rstrip("?？").strip()
