@@ -264,6 +264,7 @@ def verb_segments(content: str) -> list[tuple[str, str]] | None:
 
 
 _OPEN = "(（[［【〔"
+_OPEN_SEARCH = regex.compile(r"[(（\[［【〔]")
 
 
 def find_inline(text: str) -> list[tuple[int, int, str | None, str]]:
@@ -277,9 +278,10 @@ def find_inline(text: str) -> list[tuple[int, int, str | None, str]]:
     i = 0
     n = len(text)
     while i < n:
-        if text[i] not in _OPEN:
-            i += 1
-            continue
+        m = _OPEN_SEARCH.search(text, i)  # jump to the next opening bracket (C speed)
+        if m is None:
+            break
+        i = m.start()
         end = _scan_brackets(text, i)
         if end < 0:
             break  # unclosed: nothing after it closes at the top level either

@@ -812,8 +812,15 @@ def _run_together(text: str) -> int:
     return max(best[len(s)], 0)
 
 
+@lru_cache(maxsize=1)
+def _first_chars() -> frozenset[str]:
+    return frozenset(name[0] for name in _columns()[0])
+
+
 def _unseparated(lines: list[Line], i: int) -> Table | None:
     t = lines[i].text
+    if t[:1] not in _first_chars():  # fast path: a run-together header starts with a column name
+        return None
     if "|" in t or any(b in t for b in _BOX_BAR) or _run_together(t) < 3:
         return None
     n = len(lines)
