@@ -96,10 +96,10 @@ def write_atomic(path: str, text: str, *, bom: bool = False) -> None:
     folder = os.path.dirname(path) or "."
     os.makedirs(folder, exist_ok=True)
     tmp = os.path.join(folder, f"{TMP_PREFIX}{os.getpid()}-{os.path.basename(path)}")
+    # the rename happens only after the whole text is written, so a killed run never leaves a partial
+    # output; no fsync: durability across a power cut is not worth a disk flush per document
     with open(tmp, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
         fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
     os.replace(tmp, path)
 
 
