@@ -691,8 +691,7 @@ class Parser:
         for n, tok in by_no.items():
             if n not in claimed:
                 self.doc.unparse(tok, "debris" if tok.role == "debris" else "unrecognised")
-        self.item = None
-        self.section = self.section  # later text continues in the last section
+        self.item = None  # text after the table continues in the last section it wrote to
 
     def table_row(self, row, sec: Section) -> None:
         number = int(row.number) if row.number and row.number.isdigit() else len(sec.items) + 1

@@ -215,10 +215,11 @@ def classify_section(sec: Section) -> None:
 
 
 class Resolver:
-    def __init__(self, doc: Doc, source: dict, aliases: dict[str, str] | None = None):
+    def __init__(self, doc: Doc, source: dict, aliases: dict[str, str] | None = None, text: str | None = None):
         self.doc = doc
         self.source = source
         self.aliases = aliases
+        self.text = text  # the document's text: the typo rule weighs characters by their frequency in it
         self.convention = {"rule": "none", "declared": False, "text": None, "line": None}
         self.marked_fallback_said = False
         self.fragment_dropped = False
@@ -252,7 +253,7 @@ class Resolver:
         pos, fieldname = 0, st.field
         for m in _inner_label().finditer(st.body):
             out.append((fieldname, st.body[pos:m.start()]))
-            fieldname = _label_field(m.group("label"))
+            fieldname = label_field(m.group("label"))
             pos = m.end()
         out.append((fieldname, st.body[pos:]))
         expanded = []
@@ -524,10 +525,6 @@ def _inner_label() -> regex.Pattern:
     return regex.compile(rf"(?:^|(?<=[;；,，。\s|]))(?P<label>{labels})\s*[:：]")
 
 
-def _label_field(label: str) -> str:
-    return label_field(label)
-
-
 def describe_leader(ld: dict) -> None:
     from . import units as u
 
@@ -595,6 +592,4 @@ def iso_date(value: str) -> str | None:
 
 
 def resolve(doc: Doc, source: dict, *, text: str | None = None, aliases: dict[str, str] | None = None) -> dict:
-    r = Resolver(doc, source, aliases)
-    r.text = text
-    return r.run()
+    return Resolver(doc, source, aliases, text).run()
