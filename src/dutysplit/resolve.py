@@ -25,7 +25,6 @@ _NAME = regex.compile(r"^\p{Han}{2,4}$")
 _WS = regex.compile(r"\s+")
 _NESTING = regex.compile(r"[(（\[［【〔“‘《]")
 _OPEN_RE = regex.compile(r"[(（\[［【〔]")
-_SEPARATOR_RE = regex.compile(r"[、,，;；]")
 _BRACKET_ROLE = regex.compile(r"^(?P<name>\p{Han}{2,4})[(（](?P<title>[^)）]+)[)）]$")
 _TRAILING_ETC = regex.compile(r"(?<=\p{Han}{2})(等|等单位|等部门)$")
 
@@ -86,10 +85,15 @@ def _meta_fields() -> dict[str, tuple[str, int]]:
 # units
 
 
+@lru_cache(maxsize=8)
+def _separator_re(seps: str) -> regex.Pattern:
+    return regex.compile(f"[{regex.escape(seps)}]")
+
+
 def split_top(text: str, seps: str = _SEPARATORS) -> list[str]:
     """Split on separators that are not inside brackets or quotes."""
     if not _NESTING.search(text):
-        return regex.split(f"[{regex.escape(seps)}]", text) if seps != _SEPARATORS else _SEPARATOR_RE.split(text)
+        return _separator_re(seps).split(text)
     out, buf, depth = [], [], 0
     for c in text:
         if c in _OPENERS or c in "“‘《":

@@ -118,7 +118,13 @@ def _localise(name: str, issuer: str) -> str:
     if len(own) < 2:
         return name  # the issuer has no place name (`县发改局`)
     level = own[-1]
-    return regex.sub(rf"^(?P<b>(?:{j['brand']})?){regex.escape(own)}", lambda mm: mm["b"] + level, name)
+    return _own_place(own).sub(lambda mm: mm["b"] + level, name)
+
+
+@lru_cache(maxsize=64)
+def _own_place(own: str) -> regex.Pattern:
+    """`嵊泗县` at the start of a name, after an optional brand word: compiled once per place."""
+    return regex.compile(rf"^(?P<b>(?:{_jur()['brand']})?){regex.escape(own)}")
 
 
 def _head(name: str) -> str:
