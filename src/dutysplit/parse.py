@@ -264,6 +264,14 @@ def verb_segments(content: str) -> list[tuple[str, str]] | None:
 
 
 _OPEN = "(（[［【〔"
+
+
+@lru_cache(maxsize=None)
+def _label_opener() -> regex.Pattern:
+    """A label and its colon at the start of a bracket's content (`责任单位:`)."""
+    return regex.compile(rf"\s*(?P<label>{alternation('labels').pattern})\s*[:：]")
+
+
 _OPEN_SEARCH = regex.compile(r"[(（\[［【〔]")
 
 
@@ -272,8 +280,7 @@ def find_inline(text: str) -> list[tuple[int, int, str | None, str]]:
 
     Only top-level bracket groups count; one that names a label (`(责任单位:…)`) or whose first segment
     ends in a verb of data/verbs.tsv (`(省农业厅牵头)`) is a statement; any other is part of the text."""
-    labels = alternation("labels")
-    opener = regex.compile(rf"\s*(?P<label>{labels.pattern})\s*[:：]")
+    opener = _label_opener()
     out = []
     i = 0
     n = len(text)

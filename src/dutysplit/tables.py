@@ -794,6 +794,8 @@ def _box(lines: list[Line], i: int) -> Table | None:
 
 def _run_together(text: str) -> int:
     """How many known column names ``text`` splits into exactly (0 when it does not)."""
+    if text.lstrip()[:1] not in _first_chars():
+        return 0  # fast path: a run of names starts with a column name's first character
     s = _WS.sub("", text)
     if not s or len(s) > 80:
         return 0
