@@ -218,17 +218,19 @@ def test_typo_suggestions_rule():
 
 
 # kinds: every sample unit, and the ones left `other` on purpose
-OTHER = {
-    "县检察院", "县法院", "市法院", "县人大办", "县政协办",  # judiciary, legislature, CPPCC: none of the kinds
-    "县医共体",  # a public hospital alliance (医疗卫生服务共同体)
-    "东海实验室", "浙大舟山海洋研究中心", "浙江大学海洋学院", "浙江海洋大学",  # research and education
-    "舟山日报社", "舟山广电总台",  # media
+# what was left `other` before the state and institution kinds: every sample unit now has a kind
+STATE_AND_INSTITUTIONS = {
+    "县检察院": "state", "县法院": "state", "市法院": "state", "县人大办": "state", "县政协办": "state",
+    "县医共体": "institution", "东海实验室": "institution", "浙大舟山海洋研究中心": "institution",
+    "浙江大学海洋学院": "institution", "浙江海洋大学": "institution", "舟山日报社": "institution",
+    "舟山广电总台": "institution",
 }
 
 
 def test_kinds_of_sample_units(sample_units):
-    left = {n for _, names in sample_units.values() for n in names if kind(n) == "other"}
-    assert left == OTHER
+    names = {n for _, ns in sample_units.values() for n in ns}
+    assert {n for n in names if kind(n) == "other"} == set()
+    assert {n: kind(n) for n in STATE_AND_INSTITUTIONS} == STATE_AND_INSTITUTIONS
 
 
 @pytest.mark.parametrize("name, want", [
@@ -247,7 +249,7 @@ def test_kinds_of_sample_units(sample_units):
     ("全体党员", "collective"), ("县级机关各部门", "collective"),
     ("县扫黑除恶领导小组", "body"), ("数字化改革专班", "body"), ("甬舟铁路指挥部", "body"),
     ("县青年工作联席会议", "body"), ("县安委办", "body"), ("县文明办", "body"), ("县金融办", "government"),
-    ("县法院", "other"), ("区直各部门", "collective"),
+    ("县法院", "state"), ("县人民医院", "institution"), ("县文化广电旅游体育局", "government"), ("区直各部门", "collective"),
     # traditional characters are folded for matching only
     ("市級各有關部門", "collective"), ("市行政審批制度改革工作領導小組辦公室", "body"), ("市政府辦公室", "government"),
 ])

@@ -62,7 +62,9 @@ class Unit(_Model):
     canonical: str = Field(description="one name per unit (data/unit_aliases.tsv, --aliases); the name as "
                            "written when no rule applies")
     kind: Literal["party", "government", "township", "zone", "enterprise", "vertical", "people", "collective",
-                  "body", "other"]
+                  "body", "state", "institution", "other"] = Field(
+        description="data/unit_kinds.tsv; state: 人大, 政协, courts, procuratorates; institution: universities, "
+        "research, hospitals, media")
     jurisdiction: Literal["county", "city", "district", "province", "township", "unknown"] = Field(
         description="from the name's prefix, else from the document's issuer")
 

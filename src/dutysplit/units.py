@@ -186,7 +186,8 @@ def canonical(name: str, *, aliases: dict[str, str] | None = None, issuer: str |
 
 @lru_cache(maxsize=65536)
 def kind(name: str) -> str:
-    """party | government | township | zone | enterprise | vertical | people | collective | body | other,
+    """party | government | township | zone | enterprise | vertical | people | collective | body | state |
+    institution | other,
     by rules in data/unit_kinds.tsv (ordered; first match wins)."""
     canon = _canonical(name.translate(_fold()), None)
     m = _TRAILING_ALIAS.match(canon)
