@@ -115,7 +115,7 @@ def test_jsonl_error_record_keeps_a_pipeline_going(tmp_path):
     assert r.returncode == 1
     lines = [json.loads(line) for line in r.stdout.splitlines()]
     assert [("error" in d) for d in lines] == [False, True, False]
-    assert lines[1]["source"] == str(bad)
+    assert lines[1]["source"] == {"path": str(bad)}
     assert r.stderr.count("\n") == 1 and r.stderr.startswith(f"dutysplit: error: {bad}: ")
 
 
@@ -200,3 +200,30 @@ def test_debug_shows_a_traceback_for_internal_errors(tmp_path, monkeypatch):
     assert r.exit_code == 1 and r.stderr == f"dutysplit: error: {SAMPLES[0]}: internal error: RuntimeError: kaboom\n"
     r = CliRunner().invoke(main, ["parse", str(SAMPLES[0]), "-j", "1", "--debug"])
     assert isinstance(r.exception, RuntimeError)
+
+
+def test_two_inputs_with_one_output_path_do_not_overwrite_each_other(tmp_path):
+    for d in ("c1", "c2"):
+        (tmp_path / d / "a").mkdir(parents=True)
+        (tmp_path / d / "a" / "x.txt").write_bytes(SAMPLES[0].read_bytes())
+    # two directories: each mirrored under its own name
+    r = cli("parse", tmp_path / "c1", tmp_path / "c2", "-d", tmp_path / "o1")
+    assert r.returncode == 0 and sorted(p.relative_to(tmp_path / "o1").as_posix() for p in (tmp_path / "o1").rglob("*.json")) == [
+        "c1/a/x.json", "c2/a/x.json"]
+    # two files of one name: the second fails instead of overwriting the first
+    r = cli("parse", tmp_path / "c1/a/x.txt", tmp_path / "c2/a/x.txt", "-d", tmp_path / "o2")
+    assert r.returncode == 1 and "is already the output of" in r.stderr
+    assert len(list((tmp_path / "o2").rglob("*.json"))) == 1
+
+
+def test_error_record_has_source_path_like_documents(tmp_path):
+    r = cli("parse", SAMPLES[0], tmp_path / "missing.txt", "-f", "jsonl")
+    assert [json.loads(line)["source"]["path"] for line in r.stdout.splitlines()] == [str(SAMPLES[0]), str(tmp_path / "missing.txt")]
+
+
+def test_option_conflicts_are_usage_errors(tmp_path):
+    assert cli("parse", SAMPLES[0], "--excel", "-f", "json").returncode == 2
+    r = cli("parse", SAMPLES[0], "--encoding", "nonsense")
+    assert r.returncode == 2 and "unknown encoding" in r.stderr
+    r = cli("parse", SAMPLES[0], "--aliases", tmp_path / "none.tsv")
+    assert r.returncode == 2 and "no such file" in r.stderr

@@ -1,6 +1,8 @@
 """Parser and resolver behaviour on small made-up documents (one rule per test)."""
 from __future__ import annotations
 
+import pytest
+
 from dutysplit.api import parse_text_dict
 from dutysplit.emit import clause_rows
 
@@ -217,3 +219,33 @@ def test_repeated_cn_numbered_task_is_not_a_second_task():
     doc = parse_text_dict(t)
     assert [it["label"] for it in doc["parts"][0]["sections"][0]["items"]] == ["(一)", "(二)"]
     assert "item_out_of_sequence" in [d["code"] for d in doc["diagnostics"]]
+
+
+def test_signature_block_at_the_end_is_metadata_not_units():
+    # found by a user test: the signing offices were glued onto the last units line
+    t = ("2025年民生实事责任分解\n1.新建养老服务中心2个。\n责任单位:县民政局\n\n"
+         "中共某县委办公室\n某县人民政府办公室\n2025年3月5日\n")
+    doc = parse_text_dict(t)
+    assert rows(t)[0][5] == "县民政局"
+    assert (doc["meta"]["issuer"], doc["meta"]["date"]) == ("中共某县委办公室", "2025-03-05")
+
+
+def test_chinese_numeral_date():
+    t = "1.甲。\n责任单位:县交通局\n\n某县人民政府办公室\n二〇二五年三月五日\n"
+    doc = parse_text_dict(t)
+    assert rows(t)[0][5] == "县交通局" and doc["meta"]["date"] == "2025-03-05"
+
+
+def test_no_text_without_units_note_for_a_trailing_full_stop():
+    doc = parse_text_dict(HEAD + "1.任务甲(市政务服务局牵头,市发改局配合)。\n")
+    assert "text_without_units" not in [d["code"] for d in doc["diagnostics"]]
+
+
+def test_layout_table_reads_tasks_only_from_tables():
+    t = HEAD + "1.甲。\n责任单位:县发改局\n"
+    assert items(t) and parse_text_dict(t, layout="table")["parts"][0]["sections"][0]["items"] == []
+
+
+@pytest.mark.parametrize("title", ["2025年重点工作责任分解表", "2025年重点工作分工", "2025年工作要点分解"])
+def test_more_list_titles(title):
+    assert parse_text_dict(title + "\n" + HEAD + "1.甲。\n责任单位:县发改局\n")["meta"]["title"] == title

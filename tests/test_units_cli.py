@@ -111,3 +111,12 @@ def test_document_place_localises_names_when_the_issuer_names_none():
     shengsi = next(e for e in entries if e.place == "嵊泗县")
     assert shengsi.names == {"国网嵊泗县供电公司", "国网县供电公司", "县供电公司"}
     assert {r["document"].split("/")[-1][:3] for r in shengsi.led + shengsi.joined} == {"000", "001", "002"}
+
+
+def test_a_name_the_user_aliases_is_no_longer_reported_as_a_typo(tmp_path):
+    f = tmp_path / "fix.tsv"
+    f.write_text("嵎山镇人民政府\t嵊山镇人民政府\n", encoding="utf-8")
+    s002 = str(ROOT / "samples" / "002_943b2e701313101a.txt")
+    doc = json.loads(run("parse", s002, "--aliases", str(f)).stdout)
+    typos = [d["message"] for d in doc["diagnostics"] if d["code"] == "possible_typo"]
+    assert len(typos) == 3 and not any("嵎山镇" in m for m in typos)

@@ -44,17 +44,22 @@ class Result:
 
 
 def plan(paths: list[str], pattern: str = "*.txt") -> list[Job]:
-    """Expand directories (recursively, files matching ``pattern``, sorted); keep other paths as given."""
+    """Expand directories (recursively, files matching ``pattern``, sorted); keep other paths as given.
+
+    A job's ``rel`` is where its output goes under --output-dir: the path inside the directory it was
+    found in, prefixed with that directory's name when several directories are given."""
     jobs: list[Job] = []
+    several_dirs = sum(1 for p in paths if p != "-" and os.path.isdir(p)) > 1
     for p in paths:
         if p != "-" and os.path.isdir(p):
+            prefix = os.path.basename(os.path.normpath(p)) if several_dirs else ""
             found = []
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for f in files:
                     if fnmatch.fnmatch(f, pattern) and not f.startswith(TMP_PREFIX):
                         full = os.path.join(root, f)
-                        found.append(Job(full, os.path.relpath(full, p)))
+                        found.append(Job(full, os.path.join(prefix, os.path.relpath(full, p))))
             jobs.extend(sorted(found, key=lambda j: j.rel))
         else:
             jobs.append(Job(p, os.path.basename(p) if p != "-" else "stdin"))
@@ -116,10 +121,29 @@ def clean_stale_temporaries(output_dir: str) -> None:
                     pass
 
 
+def collisions(jobs: list[Job], opts: Options) -> dict[int, str]:
+    """Jobs whose --output-dir file an earlier job already writes (`a/x.txt` and `b/x.txt` given as
+    files): index → the reason. Such an input fails instead of overwriting the other's output."""
+    if not opts.output_dir:
+        return {}
+    seen: dict[str, str] = {}
+    out = {}
+    for n, job in enumerate(jobs):
+        target = os.path.normcase(os.path.abspath(output_path(job, opts)))
+        if target in seen:
+            out[n] = f"its output {output_path(job, opts)} is already the output of {seen[target]}"
+        else:
+            seen[target] = job.path
+    return out
+
+
 def work(job: Job, opts: Options, *, first: bool = True, several: bool = False, stdin: bytes | None = None,
-         inputs: frozenset[str] = frozenset(), debug: bool = False) -> Result:
+         inputs: frozenset[str] = frozenset(), debug: bool = False, clash: str | None = None) -> Result:
     """Parse one input and render (or write) it. Never raises except with ``debug``."""
     res = Result(job)
+    if clash:
+        res.error = clash
+        return res
     target = output_path(job, opts) if opts.output_dir else None
     if target and opts.skip_existing and os.path.exists(target):
         res.skipped = True
@@ -154,8 +178,8 @@ def work(job: Job, opts: Options, *, first: bool = True, several: bool = False, 
 
 
 def _work_star(args) -> Result:
-    job, opts, first, several, inputs, debug = args
-    return work(job, opts, first=first, several=several, inputs=inputs, debug=debug)
+    job, opts, first, several, inputs, debug, clash = args
+    return work(job, opts, first=first, several=several, inputs=inputs, debug=debug, clash=clash)
 
 
 def run(jobs: list[Job], opts: Options, *, workers: int = 1, stdin: bytes | None = None, debug: bool = False):
@@ -164,13 +188,15 @@ def run(jobs: list[Job], opts: Options, *, workers: int = 1, stdin: bytes | None
     inputs = frozenset(os.path.realpath(j.path) for j in jobs if j.path != "-")
     if opts.output_dir:
         clean_stale_temporaries(opts.output_dir)
+    clashes = collisions(jobs, opts)
     if workers <= 1 or len(jobs) <= 1 or any(j.path == "-" for j in jobs):
         for n, job in enumerate(jobs):
-            yield work(job, opts, first=n == 0, several=several, stdin=stdin, inputs=inputs, debug=debug)
+            yield work(job, opts, first=n == 0, several=several, stdin=stdin, inputs=inputs, debug=debug,
+                       clash=clashes.get(n))
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    args = [(job, opts, n == 0, several, inputs, debug) for n, job in enumerate(jobs)]
+    args = [(job, opts, n == 0, several, inputs, debug, clashes.get(n)) for n, job in enumerate(jobs)]
     chunk = max(1, min(32, len(jobs) // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(_work_star, args, chunksize=chunk)

@@ -25,9 +25,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True,
-              help="json: the whole document (JSON Lines for several inputs); jsonl: one document per line; "
-                   "yaml: the same structure; tsv/csv: one row per clause.")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="json (default): the whole document (JSON Lines for several inputs); jsonl: one document "
+                   "per line; yaml: the same structure; tsv/csv: one row per clause.")
 @click.option("--pretty", is_flag=True, help="Indent JSON output (one input).")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False),
               help="Write everything to this file (atomically) instead of standard output.")
@@ -57,8 +57,10 @@ def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, 
     """
     from . import batch
 
-    if excel:
-        fmt = "csv"
+    if excel and fmt not in (None, "csv"):
+        raise click.UsageError(f"--excel writes CSV; it does not go with --format {fmt}")
+    fmt = "csv" if excel else (fmt or "json")
+    _check_encoding(encoding)
     if output and output_dir:
         raise click.UsageError("-o/--output and --output-dir exclude each other")
     if skip_existing and not output_dir:
@@ -88,13 +90,14 @@ def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, 
                 if lines_mode and not output_dir:
                     import json
 
-                    out.write(json.dumps({"source": res.job.path, "error": res.error}, ensure_ascii=False) + "\n")
+                    record = {"source": {"path": res.job.path}, "error": res.error}  # `.source.path` as in documents
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
             elif res.skipped:
                 skipped += 1
             else:
                 done += 1
                 if strict and res.warnings:
-                    _error(res.job.path, f"{res.warnings} warnings (--strict)")
+                    _error(res.job.path, f"{res.warnings} warning{'s' if res.warnings != 1 else ''} (--strict)")
                     status = EXIT_FAILED
                 if res.text is not None:
                     out.write(res.text)
@@ -116,8 +119,22 @@ def _aliases(path: str | None) -> dict | None:
 
     try:
         return load_aliases(path)
-    except (OSError, ValueError) as e:
+    except FileNotFoundError:
+        raise click.BadParameter(f"{path}: no such file", param_hint="--aliases") from None
+    except OSError as e:
+        raise click.BadParameter(f"{path}: {e.strerror or e}", param_hint="--aliases") from None
+    except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--aliases") from None
+
+
+def _check_encoding(encoding: str | None) -> None:
+    if encoding:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
 
 
 @main.command()
@@ -142,6 +159,7 @@ def units(files, unit, fmt, aliases_file, pattern, jobs, encoding):
     if not plan:
         raise click.UsageError(f"no input files (directories searched for {pattern!r})")
     aliases = _aliases(aliases_file)
+    _check_encoding(encoding)
     opts = batch.Options(fmt="dict", encoding=encoding, aliases=aliases)
     docs, status = [], EXIT_OK
     for res in batch.run(plan, opts, workers=jobs or os.cpu_count() or 1):

@@ -65,7 +65,8 @@ def _rules() -> list[tuple[str, regex.Pattern]]:
         ("public_note", regex.compile(r"^[(（]\s*此件.{0,10}[)）]$")),
         ("notice_title", regex.compile(r"^(?P<title>.{0,80}关于.{2,120}的通知)$")),
         ("doc_number", regex.compile(r"^(?P<value>\p{Han}{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号)$")),
-        ("date", regex.compile(r"^(?P<value>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")),
+        ("date", regex.compile(r"^(?P<value>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+                               r"|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$")),
         ("list_title", regex.compile(
             rf"^(?!\d{{1,4}}\s*[.．、])(?P<title>[^。；;:：!！?？|｜]{{2,60}}?(?:{list_titles})"
             rf"(?:[(（][^()（）]{{1,12}}[)）])?)$")),

@@ -307,17 +307,23 @@ def find_inline(text: str) -> list[tuple[int, int, str | None, str]]:
 
 
 def mark_signatures(tokens: list[Token]) -> None:
-    """A short organisation-name line directly followed by a date line is a signature."""
-    for i in range(len(tokens) - 1):
-        t, nxt = tokens[i], tokens[i + 1]
-        if (
-            t.role == "text"
-            and nxt.role in ("date", "printed")
-            and len(t.text) <= 30
-            and not _SENTENCE.search(t.text)
-            and _ORG_SUFFIX.search(t.text)
-        ):
-            t.role = "signature"
+    """Short organisation-name lines directly before a date line are a signature (a joint notice is
+    signed by up to three offices, one per line)."""
+    for i, t in enumerate(tokens):
+        if t.role not in ("date", "printed"):
+            continue
+        j = i - 1
+        while j >= 0 and i - j <= 3:
+            s = tokens[j]
+            if s.role == "debris":
+                j -= 1
+                continue
+            if s.role == "text" and len(s.text) <= 30 and not _SENTENCE.search(s.text) \
+                    and _ORG_SUFFIX.search(s.text):
+                s.role = "signature"
+                j -= 1
+                continue
+            break
 
 
 def find_body_start(tokens: list[Token]) -> int:
@@ -473,6 +479,9 @@ class Parser:
                 return
             self.doc.keep("attachment", tok)
             return
+        if self.layout == "table" and role in ("item", "subsection", "label"):
+            role = "text"  # --layout table: only tables give tasks; other numbered lines are text
+            tok.role = "text"
         if role != "text" and role != "debris":
             self.sub_open = False  # a sub-heading takes the text lines right after it, no others
         if role in _ENDS_TASK and self.item is not None:
@@ -772,7 +781,7 @@ def build_clauses(item: Item, doc: Doc, *, inline: bool = True) -> None:
     if line_statements:
         text = tidy(rest) if inline else item.text
         item.clauses.append(Clause(text=text, statements=line_statements))
-    elif rest and inline:
+    elif inline and rest.strip("。.；;，,！!？? "):
         doc.diag("info", "text_without_units", item.first,
                  f"task {item.label}: text after its last units statement has no units of its own")
     for c in item.clauses:

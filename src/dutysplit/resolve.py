@@ -15,6 +15,7 @@ import regex
 from . import SCHEMA_VERSION
 from .clean import tidy
 from .data import table
+from .lex import cn_number
 from .parse import Clause, Doc, Item, Section, Statement, bracket_pairs, label_field, verb_segments
 
 _SEPARATORS = "、,，;；"
@@ -350,7 +351,7 @@ class Resolver:
                 and not any(st.field in _UNIT_ROLES or st.field == "division" for c in item.clauses for st in c.statements):
             extra["truncated"] = True
             self.diag("warning", "truncated", item.last,
-                      f"task {item.label}: the input ends before its units are given in full")
+                      f"task {item.label}: the last task names no units: the input may end before them")
         clauses = [self.resolve_clause(c, item, sec, extra) for c in item.clauses]
         return {
             "label": item.label,
@@ -475,8 +476,10 @@ class Resolver:
                             if not c["inherited"]:
                                 names.append(name)
         for rare, frequent in u.typo_suggestions(names, self.text):
+            if self.aliases and rare in self.aliases:
+                continue  # the user's alias file already says what this name is
             self.diag("warning", "possible_typo", first_line[rare],
-                      f"unit {rare!r} differs from {frequent!r} (written {names.count(frequent)} times) "
+                      f"unit {rare!r} differs from {frequent!r} (written {names.count(frequent)}×) "
                       f"in one character: extraction damage?")
 
     def run(self) -> dict:
@@ -585,11 +588,21 @@ def part_layout(part) -> str:
     return seen.most_common(1)[0][0] if seen else "none"
 
 
+_CN_DATE = regex.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_CN_DIGIT = {c: str(n) for n, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+
+
 def iso_date(value: str) -> str | None:
+    """`2024年2月18日`, `2024-02-18 09:12`, or `二〇二五年三月五日` → ISO; None when no date is there."""
     m = _DATE.search(value or "")
-    if not m:
-        return None
-    y, mo, d = (int(x) for x in m.groups())
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+    else:
+        m = _CN_DATE.search(value or "")
+        if not m:
+            return None
+        y = int("".join(_CN_DIGIT[c] for c in m.group(1)))
+        mo, d = cn_number(m.group(2)), cn_number(m.group(3))
     if not (1 <= mo <= 12 and 1 <= d <= 31):
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}"
