@@ -227,7 +227,6 @@ class Resolver:
         self.text = text  # the document's text: the typo rule weighs characters by their frequency in it
         self.convention = {"rule": "none", "declared": False, "text": None, "line": None}
         self.marked_fallback_said = False
-        self.fragment_dropped = False
         self.first_listed_used = 0  # clauses whose lead is the first-listed unit by convention
         items = [it for p in doc.parts for sec in p.sections for it in sec.items]
         self.last_item = items[-1] if items else None
@@ -293,7 +292,7 @@ class Resolver:
                 body, found = extract_notes(text)
                 names, each = split_units(body)
                 if st is c.statements[-1] and extra["last"] and names and (st.lines or [0])[-1] == self.doc.last_line:
-                    names = self.drop_fragment(names, item)
+                    names = self.drop_fragment(names, item, extra)
                 each_leads = each_leads or (each and fieldname == "units") or fieldname == "each-leads"
                 explicit_lead = explicit_lead or fieldname in ("lead", "each-leads")
                 for name, marked in names:
@@ -326,19 +325,19 @@ class Resolver:
                     self.diag("warning", "marks_lost", self.convention["line"],
                               "the document says marked units lead, but no unit carries a mark "
                               "(lost in extraction?): the first-listed unit is taken as lead")
-        if not units and not extra.get("truncated") and not self.fragment_dropped:
+        if not units and not extra["truncated"]:
             self.diag("warning", "no_units", item.first, f"task {item.label} names no units")
         lead = next((u["name"] for u in units if u["role"] == "lead"), None)
         return {"text": c.text, "units": units, "lead": lead, "inherited": False,
                 "note": "；".join(notes) or None, "lines": c.lines}
 
-    def drop_fragment(self, names: list[tuple[str, bool]], item: Item) -> list[tuple[str, bool]]:
+    def drop_fragment(self, names: list[tuple[str, bool]], item: Item, extra: dict) -> list[tuple[str, bool]]:
         """The input ends inside this units statement: a last name that is no complete unit is cut off."""
         name = names[-1][0]
         if len(name) <= 2 or not _suffixes().search(name):
             self.diag("warning", "truncated", self.doc.last_line,
                       f"task {item.label}: the input ends inside its units; fragment {name!r} is not a unit")
-            self.fragment_dropped = True
+            extra["truncated"] = True  # said once: no `no_units` besides
             return names[:-1]
         return names
 
