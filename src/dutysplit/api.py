@@ -15,14 +15,16 @@ LAYOUTS = ("auto", "lines", "inline", "table")
 
 
 def run_text(text: str, source: dict, *, layout: str = "auto", aliases: dict[str, str] | None = None) -> dict:
-    """``layout`` forces how units are read when detection is wrong: ``lines`` (no inline brackets, no
-    tables), ``inline`` (no tables), ``table`` (tables only), ``auto``."""
-    if layout not in LAYOUTS:
-        raise ValueError(f"layout must be one of {LAYOUTS}")
+    """``layout`` chooses the families read (:mod:`dutysplit.rules`): ``auto``, a group (``lines``: no
+    inline brackets, no tables; ``inline``: no tables; ``table``: tables only) or a comma list of rule
+    names, each optionally prefixed with ``-`` or ``+``."""
+    from .rules import select
+
+    families = select(layout)
     if not text.strip():
         raise InputError("empty document" if not text else "document holds only white space")
     tokens = lex(clean_lines(split_lines(text)))
-    return resolve(parse_tokens(tokens, layout=layout), source, text=text, aliases=aliases)
+    return resolve(parse_tokens(tokens, families), source, text=text, aliases=aliases)
 
 
 def _source_dict(src: Source) -> dict:

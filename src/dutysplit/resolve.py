@@ -1,9 +1,9 @@
-"""Stage 5: resolve the parse tree into the output document.
+"""Stage 5: the parsed structure → the output document (a plain dict with the shape of :mod:`.models`).
 
-Units are split and cleaned, the lead-unit convention is found and applied, leaders are read from
-section headings, joint sections hand their units down, and the document facts are chosen from the
-metadata lines. The result is a plain dict with the shape of :mod:`dutysplit.models` (the CLI emits it
-without importing pydantic; the library API validates it into the model).
+Statements arrive already read (:mod:`.statements`); this stage never reads their text again. It decides
+what the statements leave open — the lead where none is said (the first-listed unit, or the marked ones),
+units handed down by a heading (joint and unit-led sections), a name cut off by the end of an excerpt —
+and adds canonical names, kinds and jurisdictions, leaders with titles, and the document facts.
 """
 from __future__ import annotations
 
@@ -15,61 +15,22 @@ import regex
 from . import SCHEMA_VERSION
 from .clean import tidy
 from .data import table
-from .lex import cn_number
-from .parse import Clause, Doc, Item, Section, Statement, bracket_pairs, label_field, verb_segments
+from .docmeta import meta
+from .parse.model import Clause, Doc, Item, Section
+from .statements import split_units, unit_like
+from .statements.unitlist import split_top
+from .vocab import simplify
 
-_SEPARATORS = "、,，;；"
-_OPENERS = "(（[［【〔"
-_DATE = regex.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
-_YEAR = regex.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年")
-_NAME = regex.compile(r"^\p{Han}{2,4}$")
-_WS = regex.compile(r"\s+")
-_NESTING = regex.compile(r"[(（\[［【〔“‘《]")
-_OPEN_RE = regex.compile(r"[(（\[［【〔]")
 _BRACKET_ROLE = regex.compile(r"^(?P<name>\p{Han}{2,4})[(（](?P<title>[^)）]+)[)）]$")
-_TRAILING_ETC = regex.compile(r"(?<=\p{Han}{2})(等|等单位|等部门)$")
+_SPACED = regex.compile(r"\s+")
+# tasks whose lines are claimed by a block elsewhere (a table, a prose paragraph): they point into it
+POINTER_RULES = ("referenced", "prose_list")
 
 
 @lru_cache(maxsize=None)
-def _suffixes() -> regex.Pattern:
-    alt = "|".join(regex.escape(r[0]) for r in sorted(table("unit_suffixes"), key=lambda r: -len(r[0])))
-    return regex.compile(rf"(?:{alt})$")
-
-
-@lru_cache(maxsize=None)
-def _conjunction() -> regex.Pattern:
-    """`X局等市级有关部门`, `X局及Y委`: a conjunction right after a complete name joins two names."""
-    alt = "|".join(regex.escape(r[0]) for r in sorted(table("unit_suffixes"), key=lambda r: -len(r[0])))
-    return regex.compile(rf"(?<=(?:{alt}))(?:等|及|和|以及)(?=\p{{Han}}{{3}})")
-
-
-# ---------------------------------------------------------------------------------------------------
-# rule tables
-
-
-@lru_cache(maxsize=None)
-def _conventions() -> tuple[tuple[str, regex.Pattern], ...]:
-    return tuple((rule, regex.compile(pat)) for rule, pat in table("conventions"))
-
-
-@lru_cache(maxsize=None)
-def _note() -> regex.Pattern:
-    return regex.compile("|".join(r[0] for r in table("notes")))
-
-
-@lru_cache(maxsize=None)
-def _markers() -> tuple[str, tuple[str, ...]]:
-    marks = "".join(v for k, v in table("markers") if k == "mark")
-    each = tuple(v for k, v in table("markers") if k == "each-leads")
-    return marks, each
-
-
-@lru_cache(maxsize=None)
-def _titles() -> tuple[regex.Pattern, dict[str, int]]:
-    rows = table("titles")
-    ranks = {t: int(r) for t, r in rows}
-    alt = "|".join(regex.escape(t) for t in sorted(ranks, key=len, reverse=True))
-    return regex.compile(rf"^(?P<name>\p{{Han}}{{2,4}}?)(?P<title>{alt})$"), ranks
+def _titles() -> regex.Pattern:
+    alt = "|".join(regex.escape(t) for t, _ in sorted(table("titles"), key=lambda r: -len(r[0])))
+    return regex.compile(rf"^(?P<name>\p{{Han}}{{2,4}}?)\s*(?P<title>{alt})$")
 
 
 @lru_cache(maxsize=None)
@@ -77,102 +38,8 @@ def _section_kinds() -> tuple[tuple[str, regex.Pattern], ...]:
     return tuple((kind, regex.compile(pat)) for kind, pat in table("sections"))
 
 
-@lru_cache(maxsize=None)
-def _meta_fields() -> dict[str, tuple[str, int]]:
-    return {key: (fieldname, int(prio)) for key, fieldname, prio in table("meta_keys")}
-
-
-# ---------------------------------------------------------------------------------------------------
-# units
-
-
-@lru_cache(maxsize=8)
-def _separator_re(seps: str) -> regex.Pattern:
-    return regex.compile(f"[{regex.escape(seps)}]")
-
-
-def split_top(text: str, seps: str = _SEPARATORS) -> list[str]:
-    """Split on separators that are not inside brackets or quotes."""
-    if not _NESTING.search(text):
-        return _separator_re(seps).split(text)
-    out, buf, depth = [], [], 0
-    for c in text:
-        if c in _OPENERS or c in "“‘《":
-            depth += 1
-        elif c in ")）]］】〕”’》":
-            depth = max(0, depth - 1)
-        if depth == 0 and c in seps:
-            out.append("".join(buf))
-            buf = []
-        else:
-            buf.append(c)
-    out.append("".join(buf))
-    return out
-
-
-def extract_notes(body: str) -> tuple[str, list[str]]:
-    """Remove bracketed notes (`（排位第一的为牵头单位，下同）`) from a units statement."""
-    if not _OPEN_RE.search(body):
-        return body, []
-    notes = []
-    note = _note()
-    pairs = bracket_pairs(body)
-    i = 0
-    out = []
-    while i < len(body):
-        end = pairs.get(i)
-        if end is not None:  # an outermost group: a note, or part of a name (`市财政局(国资委)`)
-            group = body[i:end]
-            if note.search(group[1:-1]):
-                notes.append(group)
-            else:
-                out.append(group)
-            i = end
-            continue
-        out.append(body[i])
-        i += 1
-    return "".join(out), notes
-
-
-def convention_of(note: str) -> str | None:
-    for rule, pat in _conventions():
-        if pat.search(note):
-            return rule
-    return None
-
-
-def split_units(body: str) -> tuple[list[tuple[str, bool]], bool]:
-    """Units of a statement body (notes already removed): [(name, marked)], each_leads."""
-    marks, each = _markers()
-    body = body.strip()
-    each_leads = False
-    for phrase in each:
-        if body.endswith(phrase):
-            body = body[: -len(phrase)]
-            each_leads = True
-            break
-    units = []
-    pieces = []
-    for piece in split_top(body):
-        pieces.extend(_conjunction().split(piece))
-    for piece in pieces:
-        name = _WS.sub("", piece).strip("。.;；?？")
-        name = _TRAILING_ETC.sub("", name)
-        marked = False
-        while name and name[0] in marks:
-            name = name[1:]
-            marked = True
-        if name:
-            units.append((name, marked))
-    return units, each_leads
-
-
-# ---------------------------------------------------------------------------------------------------
-# leaders and sections
-
-
 def parse_leaders(who: str) -> list[dict]:
-    pat, ranks = _titles()
+    """`于会游市长` → name + title; `胡选坤 市委副书记`; a bare name; a post (`省政府分管领导同志`)."""
     leaders = []
     for piece in split_top(who, "、,，;；和及"):
         piece = piece.strip()
@@ -182,41 +49,46 @@ def parse_leaders(who: str) -> list[dict]:
         if m:
             leaders.append({"name": m["name"], "title": m["title"]})
             continue
-        m = pat.match(piece)
+        m = _titles().match(_SPACED.sub("", piece)) or _titles().match(piece)
         if m:
             leaders.append({"name": m["name"], "title": m["title"]})
         else:
-            leaders.append({"name": piece, "title": None})
+            leaders.append({"name": _SPACED.sub("", piece) if len(piece) <= 6 else piece, "title": None})
     return leaders
 
 
-def classify_section(sec: Section) -> None:
+def classify_section(sec: Section) -> list[str]:
+    """Kind and leaders of a section from its heading; returns the units it hands down (joint, unit)."""
+    heading = simplify(sec.heading)
+    if sec.kind == "unit":
+        return [st for _, st, _ in sec.statements]
     for kind, pat in _section_kinds():
-        m = pat.match(sec.heading)
+        m = pat.match(heading)
         if not m:
             continue
-        who = m.groupdict().get("who")
+        who = sec.heading[: len(m.group("who"))] if m.groupdict().get("who") else ""
         if kind == "leader":
             leaders = parse_leaders(who)
-            if not any(ld["title"] for ld in leaders):
-                continue  # `X牵头重点工作` where X is no person with a title: a topic
-            sec.kind, sec.leaders = "leader", leaders
-        elif kind == "joint":
+            if any(ld["title"] for ld in leaders):
+                sec.kind, sec.leaders = "leader", leaders
+                return []
+            pieces = [p for p in split_top(who) if p.strip()]
+            if pieces and all(unit_like(p) for p in pieces):
+                sec.kind = "unit"
+                return [who]
+            continue
+        if kind == "joint":
             sec.kind = "joint"
-            sec.units = [n for n, _ in split_units(extract_notes(who)[0])[0]]
-        else:
-            sec.kind = kind
+            return [who]
+        sec.kind = kind
         break
     else:
         sec.kind = "topic"
     if sec.kind == "prose" and sec.items:
-        sec.kind = "topic"  # a heading like 发展目标 over tasks (a table's category) is a topic
+        sec.kind = "topic"
     if not sec.items and sec.kind == "topic":
         sec.kind = "prose"
-
-
-# ---------------------------------------------------------------------------------------------------
-# the document
+    return []
 
 
 class Resolver:
@@ -224,11 +96,11 @@ class Resolver:
         self.doc = doc
         self.source = source
         self.aliases = aliases
-        self.text = text  # the document's text: the typo rule weighs characters by their frequency in it
+        self.text = text
         self.convention = {"rule": "none", "declared": False, "text": None, "line": None}
+        self.first_listed_used = 0
         self.marked_fallback_said = False
-        self.first_listed_used = 0  # clauses whose lead is the first-listed unit by convention
-        items = [it for p in doc.parts for sec in p.sections for it in sec.items]
+        items = [it for p in doc.parts for it in p.items()]
         self.last_item = items[-1] if items else None
 
     def diag(self, level: str, code: str, line: int | None, message: str) -> None:
@@ -236,222 +108,173 @@ class Resolver:
 
     def find_convention(self) -> None:
         for part in self.doc.parts:
-            for sec in part.sections:
-                statements = list(sec.statements)
-                for it in sec.items:
-                    for c in it.clauses:
-                        statements.extend(c.statements)
-                for st in statements:
-                    for note in extract_notes(st.body)[1]:
-                        rule = convention_of(note)
-                        if rule:
-                            line = st.lines[0] if st.lines else None
+            for it in part.items():
+                for c in it.clauses:
+                    for st in c.statements:
+                        if st.convention is not None:
+                            rule, note = st.convention
+                            line = st.lines[0] if st.lines else it.first
                             self.convention = {"rule": rule, "declared": True, "text": note, "line": line}
                             return
 
-    def segments(self, st: Statement) -> list[tuple[str, str]]:
-        """A statement as (field, text) segments: `责任领导:王五;责任单位:外贸局` holds two."""
-        if st.field == "division":
-            return verb_segments(st.body) or [("units", st.body)]
-        out = []
-        pos, fieldname = 0, st.field
-        for m in _inner_label().finditer(st.body):
-            out.append((fieldname, st.body[pos:m.start()]))
-            fieldname = label_field(m.group("label"))
-            pos = m.end()
-        out.append((fieldname, st.body[pos:]))
-        expanded = []
-        for f, text in out:
-            text = text.strip().strip(";；,，|").strip()
-            if f == "division":
-                expanded.extend(verb_segments(text) or [("units", text)])
-            elif text or f in _UNIT_ROLES:
-                expanded.append((f, text))
-        return expanded
-
-    def resolve_clause(self, c: Clause, item: Item, sec: Section, extra: dict) -> dict:
+    def clause(self, c: Clause, item: Item, handed: list[tuple[str, str]], extra: dict) -> dict:
+        lines = [item.first, item.last]
         if c.inherited:
-            return {"text": c.text, "units": [{"name": u, "role": "participant"} for u in sec.units],
-                    "lead": None, "inherited": True, "note": None, "lines": c.lines}
-        named: list[dict] = []  # in the order written
-        explicit_lead = each_leads = any_mark = False
-        notes: list[str] = []
-        for st in c.statements:
-            for fieldname, text in self.segments(st):
-                if fieldname == "leader":
-                    extra["leaders"].extend(parse_leaders(text))
-                    continue
-                if fieldname not in _UNIT_ROLES:
-                    if fieldname == "note":
-                        notes.append(text)
-                    else:
-                        extra["fields"].append({"name": st.label if fieldname == st.field else fieldname,
-                                                "kind": fieldname, "value": tidy(text),
-                                                "line": (st.lines or [None])[0]})
-                    continue
-                body, found = extract_notes(text)
-                names, each = split_units(body)
-                if st is c.statements[-1] and extra["last"] and names and (st.lines or [0])[-1] == self.doc.last_line:
-                    names = self.drop_fragment(names, item, extra)
-                each_leads = each_leads or (each and fieldname == "units") or fieldname == "each-leads"
-                explicit_lead = explicit_lead or fieldname in ("lead", "each-leads")
-                for name, marked in names:
-                    any_mark = any_mark or marked
-                    named.append({"name": name, "field": fieldname, "marked": marked})
+            units = [{"name": n, "role": role} for n, role in handed]
+            lead = next((u["name"] for u in units if u["role"] == "lead"), None)
+            return {"text": c.text, "units": units, "lead": lead, "inherited": True, "note": None, "lines": lines,
+                    "rule": c.rule}
         units: list[dict] = []
         seen: dict[str, dict] = {}
-        for u in named:
-            if explicit_lead:
-                role = "lead" if u["field"] in ("lead", "each-leads") else "support" if u["field"] == "support" else "participant"
-            elif u["field"] == "support":
-                role = "support"
-            elif each_leads or (any_mark and u["marked"]):
-                role = "lead"
+        notes: list[str] = []
+        marked: set[str] = set()
+        explicit_lead = False
+        for st in c.statements:
+            extra["leaders"].extend(ld for raw in st.leaders for ld in parse_leaders(raw))
+            for name, kind, value in st.fields:
+                extra["fields"].append({"name": name, "kind": kind, "value": tidy(value),
+                                        "line": st.lines[0] if st.lines else item.first})
+            notes.extend(st.notes)
+            for u in st.units:
+                if u.marked:
+                    marked.add(u.name)
+                if u.role == "lead" and u.explicit:
+                    explicit_lead = True
+                old = seen.get(u.name)
+                if old is not None:
+                    if u.role == "lead" and old["role"] != "lead":
+                        old["role"] = "lead"
+                    continue
+                seen[u.name] = {"name": u.name, "role": u.role}
+                units.append(seen[u.name])
+        if item is self.last_item and c is item.clauses[-1] and units and self._at_end(item, c):
+            last = units[-1]["name"]
+            if not unit_like(last) and (len(units) > 1 or len(last) <= 4):
+                units.pop()
+                seen.pop(last, None)
+                extra["truncated"] = True
+                self.diag("warning", "truncated", item.last,
+                          f"task {item.label}: the input ends inside its units; fragment {last!r} is not a unit")
+        if not explicit_lead and not any(u["role"] == "lead" for u in units):
+            if marked:
+                for u in units:
+                    if u["name"] in marked:
+                        u["role"] = "lead"
             else:
-                role = "participant"
-            if u["name"] in seen:
-                if role == "lead":
-                    seen[u["name"]]["role"] = "lead"
-                continue
-            seen[u["name"]] = {"name": u["name"], "role": role}
-            units.append(seen[u["name"]])
-        if not explicit_lead and not each_leads and not any_mark:
-            first = next((u for u in units if u["role"] == "participant"), None)
-            if first is not None:
-                first["role"] = "lead"
-                self.first_listed_used += 1
-                if self.convention["rule"] == "marked" and not self.marked_fallback_said:
-                    self.marked_fallback_said = True
-                    self.diag("warning", "marks_lost", self.convention["line"],
-                              "the document says marked units lead, but no unit carries a mark "
-                              "(lost in extraction?): the first-listed unit is taken as lead")
-        if not units and not extra["truncated"]:
-            self.diag("warning", "no_units", item.first, f"task {item.label} names no units")
+                first = next((u for u in units if u["role"] == "participant"), None)
+                if first is not None:
+                    first["role"] = "lead"
+                    self.first_listed_used += 1
+                    if self.convention["rule"] == "marked" and not self.marked_fallback_said:
+                        self.marked_fallback_said = True
+                        self.diag("warning", "marks_lost", self.convention["line"],
+                                  "the document says marked units lead, but no unit carries a mark "
+                                  "(lost in extraction?): the first-listed unit is taken as lead")
         lead = next((u["name"] for u in units if u["role"] == "lead"), None)
         return {"text": c.text, "units": units, "lead": lead, "inherited": False,
-                "note": "；".join(notes) or None, "lines": c.lines}
+                "note": "；".join(notes) or None, "lines": lines, "rule": c.rule}
 
-    def drop_fragment(self, names: list[tuple[str, bool]], item: Item, extra: dict) -> list[tuple[str, bool]]:
-        """The input ends inside this units statement: a last name that is no complete unit is cut off."""
-        name = names[-1][0]
-        if len(name) <= 2 or not _suffixes().search(name):
-            self.diag("warning", "truncated", self.doc.last_line,
-                      f"task {item.label}: the input ends inside its units; fragment {name!r} is not a unit")
-            extra["truncated"] = True  # said once: no `no_units` besides
-            return names[:-1]
-        return names
+    def _at_end(self, item: Item, c: Clause) -> bool:
+        last = max((n for st in c.statements for n in st.lines), default=item.last)
+        return max(last, item.last) >= self.doc.last_line
 
-    def resolve_item(self, item: Item, sec: Section, last: bool) -> dict:
-        if not item.clauses:
-            inherited = sec.kind == "joint" and bool(sec.units)
-            item.clauses.append(Clause(text=item.text, inherited=inherited, lines=[item.first, item.last]))
-        extra = {"leaders": [], "fields": [], "last": last, "truncated": False}
-        if last and item.last == self.doc.last_line and not item.clauses[-1].inherited \
-                and not any(st.field in _UNIT_ROLES or st.field == "division" for c in item.clauses for st in c.statements):
-            extra["truncated"] = True
-            self.diag("warning", "truncated", item.last,
-                      f"task {item.label}: the last task names no units: the input may end before them")
-        clauses = [self.resolve_clause(c, item, sec, extra) for c in item.clauses]
+    def item(self, item: Item, sec: Section, handed: list[tuple[str, str]]) -> dict:
+        clauses = list(item.clauses)
+        if not clauses and handed:
+            clauses = [Clause(text=item.text, inherited=True, rule="unit_heading" if sec.kind == "unit"
+                              else "joint")]
+        extra = {"leaders": [], "fields": [{"name": n, "kind": k, "value": v, "line": ln}
+                                           for n, k, v, ln in item.fields], "truncated": False}
+        out_clauses = [self.clause(c, item, handed, extra) for c in clauses]
+        if not any(c["units"] for c in out_clauses) and not extra["truncated"]:
+            at_end = item is self.last_item and item.last >= self.doc.last_line
+            if at_end:
+                self.diag("warning", "truncated", item.last,
+                          f"task {item.label}: the last task names no units: the input may end before them")
+            else:
+                self.diag("warning", "no_units", item.first, f"task {item.label} names no units")
+        rule = item.rule or (clauses[0].rule if clauses else "numbered")
         return {
             "label": item.label,
             "number": item.number,
             "subheading": item.subheading,
             "text": item.text,
             "lines": [item.first, item.last],
+            "rule": rule,
             "leaders": extra["leaders"],
             "fields": extra["fields"],
-            "clauses": clauses,
+            "clauses": out_clauses,
         }
 
-    def resolve_section(self, sec: Section) -> dict:
-        classify_section(sec)
+    def section(self, sec: Section) -> dict:
+        who = classify_section(sec)
+        handed: list[tuple[str, str]] = []
+        role = "lead" if sec.kind == "unit" else "participant"
+        for w in who:
+            for u in split_units(w, role, role == "lead")[0]:
+                handed.append((u.name, u.role))
         if sec.kind == "joint" and sec.statements:
-            units = []
-            for st in sec.statements:
-                units.extend(n for n, _ in split_units(extract_notes(st.body)[0])[0])
-            sec.units = units
-        text_lines = [n for n, _ in sec.text_parts] + [n for st in sec.statements for n in st.lines]
+            for _, text, _ in sec.statements:
+                body = regex.split(r"[:：]", text, maxsplit=1)[-1]
+                handed.extend((u.name, "participant") for u in split_units(body)[0])
+        text_lines = [n for n, _ in sec.text_parts]
         return {
             "label": sec.label,
             "number": sec.number,
-            "heading": sec.heading,
+            "heading": tidy(sec.heading),
             "line": sec.line,
-            "kind": sec.kind,
+            "kind": sec.kind if sec.kind in ("leader", "joint", "topic", "prose", "unit") else "topic",
             "leaders": sec.leaders,
-            "units": sec.units,
+            "units": [n for n, _ in handed],
             "text": tidy("\n".join(t for _, t in sec.text_parts)) or None,
-            "text_lines": sorted(text_lines),
-            "subheadings": [
-                {"label": s.label, "number": s.number, "text": tidy(s.text + "".join(s.text_parts)),
-                 "lines": [s.lines[0], s.lines[-1]]}
-                for s in sec.subheadings
-            ],
-            "items": [self.resolve_item(it, sec, it is self.last_item) for it in sec.items],
+            "text_lines": sorted(set(text_lines)),
+            "subheadings": [{"label": s.label, "number": s.number, "text": tidy(s.text),
+                             "lines": [s.lines[0], s.lines[-1]] if s.lines else [0, 0]} for s in sec.subheadings],
+            "items": [self.item(it, sec, handed) for it in sec.items],
         }
 
-    def meta(self, parts: list[dict]) -> dict:
-        fields = _meta_fields()
-        chosen: dict[str, tuple[int, str]] = {}
+    def run(self) -> dict:
+        self.find_convention()
+        parts = []
+        for p in self.doc.parts:
+            sections = [self.section(s) for s in p.sections]
+            rules = Counter(it["rule"] for s in sections for it in s["items"])
+            parts.append({
+                "layout": rules.most_common(1)[0][0] if rules else "none",
+                "title": tidy(p.title) if p.title else None,
+                "lines": [p.first, p.line] if p.line is not None else None,
+                "text": tidy("\n".join(t for _, t in p.text_parts)) or None,
+                "text_lines": [n for n, _ in p.text_parts],
+                "sections": sections,
+            })
+        if self.convention["rule"] == "none" and self.first_listed_used:
+            self.diag("info", "lead_assumed", None,
+                      "no lead-unit convention is declared: the first-listed unit is taken as lead")
+        if not any(s["items"] for p in parts for s in p["sections"]):
+            self.diag("warning", "no_tasks", None, "no tasks found")
+        kept_texts = [t for k in self.doc.kept for t in k.texts]
+        facts = meta(self.doc.meta, parts, kept_texts)
+        from .index import meta_place
 
-        def offer(fieldname: str, value: str | None, prio: int) -> None:
-            if value and (fieldname not in chosen or prio < chosen[fieldname][0]):
-                chosen[fieldname] = (prio, value)
-
-        for m in self.doc.meta:
-            key, value, kind = m["key"], (m["value"] or "").strip(), m["kind"]
-            if value in ("-", "—", "无"):
-                value = ""
-            if kind in ("kv", "bullet") and key in fields:
-                fieldname, prio = fields[key]
-                if fieldname in ("date", "published"):
-                    value = iso_date(value)
-                if fieldname != "-":
-                    offer(fieldname, value, prio)
-            elif kind == "notice_title":
-                offer("notice_title", tidy(value), 0)
-            elif kind == "doc_number":
-                offer("doc_number", _WS.sub("", value), 0)
-            elif kind == "signature":
-                offer("issuer", value, 0)
-            elif kind == "date":
-                offer("date", iso_date(value), 0)
-        title = next((p["title"] for p in parts if p["title"]), None)
-        notice = chosen.get("notice_title", (0, None))[1]
-        if not title and notice:
-            m = regex.search(r"《(?P<t>[^《》]+)》", notice) or regex.search(r"关于印发(?P<t>.+)的通知", notice)
-            title = tidy(m["t"]) if m else None
-        year = None
-        texts = [title, notice]
-        if title and not _YEAR.search(title):
-            # `政府工作报告重点工作责任分解` with the year only in the news lead or notice that announces it
-            bare = regex.sub(r"\s+", "", title)
-            texts += [t for k in self.doc.kept for t in k.texts if bare in regex.sub(r"\s+", "", t)]
-        for s in texts:
-            m = _YEAR.search(s or "")
-            if m:
-                year = int(m.group(1))
-                break
-        date = chosen.get("date", (0, None))[1]
-        if year is None and date:
-            year = int(date[:4])
+        self.describe_units(parts, meta_place(facts) or facts["issuer"])
+        layouts = Counter(p["layout"] for p in parts if p["layout"] != "none")
         return {
-            "title": title,
-            "notice_title": notice,
-            "doc_number": chosen.get("doc_number", (0, None))[1],
-            "issuer": chosen.get("issuer", (0, None))[1],
-            "date": date,
-            "published": chosen.get("published", (0, None))[1],
-            "index_no": chosen.get("index_no", (0, None))[1],
-            "year": year,
-            "fields": [
-                {"key": m["key"], "value": m["value"], "kind": m["kind"], "lines": m["lines"]}
-                for m in self.doc.meta
-            ],
+            "schema_version": SCHEMA_VERSION,
+            "source": self.source,
+            "layout": layouts.most_common(1)[0][0] if layouts else "none",
+            "meta": facts,
+            "convention": self.convention,
+            "leaders": people(parts),
+            "parts": parts,
+            "kept": [{"kind": k.kind, "lines": [k.lines[0], k.lines[-1]], "line_numbers": k.lines,
+                      "text": "\n".join(k.texts)} for k in self.doc.kept],
+            "diagnostics": sorted(self.doc.diagnostics, key=lambda d: (d["line"] is None, d["line"] or 0)),
+            "unparsed": sorted(self.doc.unparsed, key=lambda u: u["line"]),
         }
 
     def describe_units(self, parts: list[dict], issuer: str | None) -> None:
-        """Give every unit its canonical name, kind and jurisdiction; every leader a normalised title and
-        rank; report names that look like extraction damage of another name of the document."""
+        """Canonical name, kind and jurisdiction of every unit; normalised titles of leaders; names that look
+        like extraction damage of another name of the document."""
         from . import units as u
 
         seen: dict[str, tuple[str, str, str]] = {}
@@ -476,59 +299,10 @@ class Resolver:
                                 names.append(name)
         for rare, frequent in u.typo_suggestions(names, self.text):
             if self.aliases and rare in self.aliases:
-                continue  # the user's alias file already says what this name is
+                continue
             self.diag("warning", "possible_typo", first_line[rare],
                       f"unit {rare!r} differs from {frequent!r} (written {names.count(frequent)}×) "
                       f"in one character: extraction damage?")
-
-    def run(self) -> dict:
-        self.find_convention()
-        if not self.convention["declared"]:
-            self.convention["rule"] = "none"
-        parts = []
-        for p in self.doc.parts:
-            layout = part_layout(p)
-            parts.append({
-                "layout": layout,
-                "title": tidy(p.title) if p.title else None,
-                "lines": [p.first, p.line] if p.line is not None else None,
-                "text": tidy("\n".join(t for _, t in p.text_parts)) or None,
-                "text_lines": [n for n, _ in p.text_parts],
-                "sections": [self.resolve_section(s) for s in p.sections],
-            })
-        if self.convention["rule"] == "none" and self.first_listed_used:
-            self.diag("info", "lead_assumed", None,
-                      "no lead-unit convention is declared: the first-listed unit is taken as lead")
-        if not any(s["items"] for p in parts for s in p["sections"]):
-            self.diag("warning", "no_tasks", None, "no tasks found")
-        meta = self.meta(parts)
-        from .index import meta_place
-
-        # the document's place localises unit names (`嵊泗县供电公司` → `县供电公司` in a 嵊泗县 document)
-        self.describe_units(parts, meta_place(meta) or meta["issuer"])
-        layouts = Counter(p["layout"] for p in parts if p["layout"] != "none")
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "source": self.source,
-            "layout": layouts.most_common(1)[0][0] if layouts else "none",
-            "meta": meta,
-            "convention": self.convention,
-            "leaders": people(parts),
-            "parts": parts,
-            "kept": [{"kind": k.kind, "lines": [k.lines[0], k.lines[-1]], "line_numbers": k.lines,
-                      "text": "\n".join(k.texts)} for k in self.doc.kept],
-            "diagnostics": sorted(self.doc.diagnostics, key=lambda d: (d["line"] is None, d["line"] or 0)),
-            "unparsed": sorted(self.doc.unparsed, key=lambda u: u["line"]),
-        }
-
-
-_UNIT_ROLES = {"units", "lead", "support", "each-leads"}
-
-
-@lru_cache(maxsize=None)
-def _inner_label() -> regex.Pattern:
-    labels = "|".join(regex.escape(r[0]) for r in sorted(table("labels"), key=lambda r: -len(r[0])))
-    return regex.compile(rf"(?:^|(?<=[;；,，。\s|]))(?P<label>{labels})\s*[:：]")
 
 
 def describe_leader(ld: dict) -> None:
@@ -539,8 +313,7 @@ def describe_leader(ld: dict) -> None:
 
 
 def people(parts: list[dict]) -> list[dict]:
-    """Every leader of the document once, by name, with where they lead (the same person across sections
-    and parts), ordered by rank."""
+    """Every leader of the document once, with where they lead, ordered by rank."""
     index: dict[str, dict] = {}
     for p_no, p in enumerate(parts, 1):
         for sec in p["sections"]:
@@ -557,54 +330,6 @@ def people(parts: list[dict]) -> list[dict]:
                     if entry["title"] is None and ld["title"]:
                         entry["title"], entry["rank"] = ld["title"], ld["rank"]
     return sorted(index.values(), key=lambda e: (e["rank"], e["sections"][:1] or ["~"]))
-
-
-def part_layout(part) -> str:
-    """Which family states the units in this part (LAYOUTS.md): the most common over its tasks.
-
-    units-line (A: `责任单位:` lines), lead-line (C/D: `牵头单位:` lines, with units or support lines),
-    leader-line (E: a leader line per task), multi-label (J: several labels on one line), inline (F–J:
-    brackets in the text), table (K), none."""
-    seen: Counter = Counter()
-    for sec in part.sections:
-        for it in sec.items:
-            if getattr(it, "layout", None):
-                seen[it.layout] += 1
-                continue
-            statements = [st for c in it.clauses for st in c.statements] or it.statements
-            if not statements:
-                continue
-            if any(st.inline for st in statements):
-                seen["inline"] += 1
-            elif any(_inner_label().search(st.body) for st in statements):
-                seen["multi-label"] += 1
-            elif any(st.field == "leader" for st in statements):
-                seen["leader-line"] += 1
-            elif any(st.field in ("lead", "support", "division") for st in statements):
-                seen["lead-line"] += 1
-            else:
-                seen["units-line"] += 1
-    return seen.most_common(1)[0][0] if seen else "none"
-
-
-_CN_DATE = regex.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
-_CN_DIGIT = {c: str(n) for n, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
-
-
-def iso_date(value: str) -> str | None:
-    """`2024年2月18日`, `2024-02-18 09:12`, or `二〇二五年三月五日` → ISO; None when no date is there."""
-    m = _DATE.search(value or "")
-    if m:
-        y, mo, d = (int(x) for x in m.groups())
-    else:
-        m = _CN_DATE.search(value or "")
-        if not m:
-            return None
-        y = int("".join(_CN_DIGIT[c] for c in m.group(1)))
-        mo, d = cn_number(m.group(2)), cn_number(m.group(3))
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
 def resolve(doc: Doc, source: dict, *, text: str | None = None, aliases: dict[str, str] | None = None) -> dict:

@@ -1,0 +1,62 @@
+"""Stage 4: tokens → parts, sections, tasks and clauses (the intermediate records of :mod:`.model`).
+
+:mod:`.front` handles document facts and finds where the list begins; :mod:`.structure` is the state
+machine over lines; :mod:`.tables` adds the tasks of tables (:mod:`dutysplit.grid`); :mod:`.finish` turns a
+task's lines into clauses; :mod:`.post` runs the passes over the whole structure. Which families are read
+is decided by :mod:`dutysplit.rules` (``--layout``).
+"""
+from __future__ import annotations
+
+from ..lex import Token
+from .front import find_body_start, mark_signatures, title_head
+from .model import Doc
+from .post import infer_sections, prose_fallback
+from .structure import Structure
+from .tables import TableReader
+
+
+def parse_tokens(tokens: list[Token], families: frozenset[str] | None = None) -> Doc:
+    from ..rules import all_families
+
+    families = all_families() if families is None else families
+    doc = Doc()
+    s = Structure(tokens, doc, families)
+    mark_signatures(tokens)
+    start = find_body_start(tokens)
+    tables = {}
+    table_forms = tuple(f[len("table_"):] for f in families if f.startswith("table_"))
+    if table_forms:
+        from ..grid import find_tables
+
+        for tb in find_tables([t.line for t in tokens], forms=table_forms):
+            tables.setdefault(tb.start, []).append(tb)
+        if tables:
+            start = min(start, min(tables))
+    notice_seen = False
+    head = title_head(tokens, start)
+    for tok in tokens[:start]:
+        if tok is head:
+            continue
+        if s.front.line(tok):
+            notice_seen = notice_seen or tok.role in ("notice_title", "doc_number")
+            continue
+        doc.keep("notice" if notice_seen else "preamble", tok.no, tok.text)
+    reader = TableReader(s)
+    i = start
+    while i < len(tokens):
+        tbs = tables.get(i)
+        if tbs and s.mode == "body":
+            for tb in tbs:
+                reader.add(tb, tokens[tb.start:tb.end] if tb.part == 0 else [])
+            i = max(max(tb.end for tb in tbs), i + 1)
+            continue
+        s.body(i)
+        i += 1
+    s.close_item()
+    doc.last_line = max((t.no for t in tokens if t.role != "debris"), default=0)
+    prose_fallback(doc, tokens, families)
+    infer_sections(doc)
+    return doc
+
+
+__all__ = ["parse_tokens", "Doc"]

@@ -1,0 +1,450 @@
+"""Stage 4: tokens → parts, sections, tasks. One handler per line role (``on_<role>``).
+
+A task (:class:`Item`) opens at a numbered line that continues its section's sequence (or starts a new
+one a little further on: one odd number does not end a list), collects its text and statement lines, and
+is finished (:func:`.finish.finish_item`) when the next structure begins. Headings are provisional: a
+`(一)` heading directly followed by statement lines, or carrying one, is a task; a `一、` paragraph that
+states responsibility before any task under it is a task too (`五、加强…。…上述项目由区商务委牵头负责。`).
+Every line lands somewhere (lossless): a task's range, a heading, section or part text, a kept block, or
+``unparsed``.
+"""
+from __future__ import annotations
+
+import regex
+
+from ..lex import CIRCLED, Token, cn_number
+from ..statements import find_inline, find_run_in, read_prose, unit_like
+from ..statements.inline import has_label_start
+from .finish import finish_item
+from .front import ENDS_TASK, ITEM_ROLES, Front
+from .model import Doc, Item, Part, Section, Subheading
+
+# a number directly followed by one of these is a quantity, not a task number (`10亿元…`)
+_MEASURE = regex.compile(r"^[年月日号%％个万亿千百元米吨人家项次倍岁天期批座所条台辆艘公里亩栋户名]")
+_STATEMENT_HINT = regex.compile(r"由|负责|負責|牵头|牽頭|责任单位|責任單位|协办|協辦|配合|[(（\[［〔【]")
+_INLINE = frozenset(("inline_label", "inline_verb", "bare_bracket"))
+_SENTENCE_END = ("。", ")", "）", "]", "】", "〕")
+
+
+def cn_label(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
+class Structure:
+    """The state machine over body tokens; ``families`` are the enabled statement families."""
+
+    def __init__(self, tokens: list[Token], doc: Doc, families: frozenset[str]):
+        self.tokens = tokens
+        self.doc = doc
+        self.families = families
+        self.front = Front(doc)
+        self.part: Part | None = None
+        self.section: Section | None = None
+        self.sub: Subheading | None = None
+        self.item: Item | None = None
+        self.mode = "body"  # body | attachment | colophon
+        self.sub_open = False
+        self.inner = 0  # running number of an inner list (⑴, (1)) inside an outer task, 0 when none
+        self.has_cn = any(t.role == "section" for t in tokens)
+        self.free: list[tuple[object, int, str]] = []  # text lines outside tasks since the last task
+
+    # ------------------------------------------------------------------------------------ helpers
+    def next_role(self, i: int) -> str | None:
+        for j in range(i + 1, min(len(self.tokens), i + 6)):
+            if self.tokens[j].role != "debris":
+                return self.tokens[j].role
+        return None
+
+    def next_item_number(self, i: int, limit: int = 60) -> int | None:
+        for j in range(i + 1, min(len(self.tokens), i + limit)):
+            t = self.tokens[j]
+            if t.role == "item" and t.groups.get("sep"):
+                return int(t.groups["num"])
+            if t.role in ("section", "list_title", "attachment"):
+                return None
+        return None
+
+    def statement_line(self, tok: Token) -> bool:
+        """A line that is (or carries, after a short prefix like `第一组:`) a statement of its own."""
+        if tok.role in ("label", "bracket_line"):
+            return True
+        t = tok.text
+        if not _STATEMENT_HINT.search(t):
+            return False
+        run = find_run_in(t)
+        return run is not None and run[0] <= 8 and run[1].units != []
+
+    def close_item(self) -> None:
+        if self.item is not None:
+            finish_item(self.item, self.doc, self.families)
+            self.item = None
+
+    def new_part(self, title: str | None, line: int | None, first: int | None = None) -> Part:
+        self.close_item()
+        self.part = Part(title=title, line=line, first=first if first is not None else line)
+        self.doc.parts.append(self.part)
+        self.section = None
+        self.sub = None
+        self.inner = 0
+        return self.part
+
+    def ensure_section(self, tok: Token) -> Section:
+        if self.part is None:
+            self.new_part(None, None)
+        if self.section is None:
+            self.section = Section(label="", number=0, heading="", line=None)
+            self.part.sections.append(self.section)
+        return self.section
+
+    def open_item(self, label: str, number: int, tok: Token, style: str, body: str, sec: Section) -> Item:
+        self.close_item()
+        self.item = Item(label=label, number=number, first=tok.no, last=tok.no, style=style,
+                         subheading=self.sub.label if self.sub else None)
+        if body:
+            self.item.text_parts.append((tok.no, body))
+        sec.items.append(self.item)
+        self.free = []
+        return self.item
+
+    # ------------------------------------------------------------------------------------ roles
+    def on_list_title(self, tok: Token, i: int) -> None:
+        first = tok.groups.get("first", tok.no)
+        if self.part is not None and not self.part.sections and self.part.title is None:
+            self.part.title, self.part.line, self.part.first = tok.groups["title"], tok.no, first
+            return
+        if self.part is not None and not any(s.items for s in self.part.sections) and self.part.title:
+            self.part.text_parts.append((tok.no, tok.text))
+            return
+        self.new_part(tok.groups["title"], tok.no, first)
+
+    def on_section(self, tok: Token, i: int) -> None:
+        n = cn_number(tok.groups["num"])
+        if self.part is None:
+            self.new_part(None, None)
+        elif self.section is not None and self.section.style == "cn" and self.section.number and \
+                n != self.section.number + 1:
+            if n == 1 and self.part.sections:
+                self.new_part(None, None)
+            elif n <= self.section.number:
+                self.doc.diag("warning", "section_out_of_sequence", tok.no,
+                              f"section {tok.groups['num']} after {self.section.label}: read as text")
+                self.on_text(tok, i)
+                return
+        self.close_item()
+        self.section = Section(label=tok.groups["num"], number=n, heading=tok.groups["title"].strip(),
+                               line=tok.no)
+        self.part.sections.append(self.section)
+        self.sub = None
+        self.inner = 0
+        self.free = []
+
+    def on_subsection(self, tok: Token, i: int) -> None:
+        title = tok.groups["title"]
+        n = cn_number(tok.groups["num"]) or 0
+        carries = bool(self.families & _INLINE) and bool(find_inline(title)) or bool(find_run_in(title)) or \
+            _STATEMENT_HINT.search(title) and bool(read_prose(title))
+        nxt = self.next_role(i)
+        follows = nxt in ("label", "bracket_line") or (nxt == "text" and self.statement_line(self._next_tok(i)))
+        if carries or follows:
+            sec = self.ensure_section(tok) if self.has_cn or self.section is not None else self._paren_section(tok)
+            if sec.last_cn and n <= sec.last_cn:
+                self.doc.diag("warning", "item_out_of_sequence", tok.no,
+                              f"task ({tok.groups['num']}) after ({cn_label(sec.last_cn)}): read as text")
+                self.on_text(tok, i)
+                return
+            sec.last_cn = n
+            self.open_item(f"({tok.groups['num']})", n, tok, "cn", title, sec)
+            self.item.rule = "cn_item"
+            return
+        self.close_item()
+        if not self.has_cn:
+            # no `一、` headings in the document: `(一)` headings are its sections
+            self._paren_section(tok)
+            return
+        sec = self.ensure_section(tok)
+        self.sub = Subheading(label=tok.groups["num"], number=n, text=title, lines=[tok.no])
+        sec.subheadings.append(self.sub)
+        self.sub_open = True
+        self.inner = 0
+
+    def _next_tok(self, i: int) -> Token:
+        for j in range(i + 1, len(self.tokens)):
+            if self.tokens[j].role != "debris":
+                return self.tokens[j]
+        return self.tokens[i]
+
+    def _paren_section(self, tok: Token) -> Section:
+        if self.part is None:
+            self.new_part(None, None)
+        self.close_item()
+        self.section = Section(label=tok.groups["num"], number=cn_number(tok.groups["num"]) or 0,
+                               heading=tok.groups["title"].strip(), line=tok.no, style="paren")
+        self.part.sections.append(self.section)
+        self.sub = None
+        self.inner = 0
+        return self.section
+
+    def expected(self, sec: Section) -> tuple[int, ...]:
+        if sec.last_arabic:
+            return (sec.last_arabic + 1,)
+        run_on = self.part.last_number() + 1 if self.part else 1
+        return (1, run_on) if run_on != 1 else (1,)
+
+    def on_item(self, tok: Token, i: int) -> None:
+        g = tok.groups
+        n = int(g["num"])
+        body = g["body"]
+        sec = self.section
+        if sec is None and (n != 1 or not g["sep"]) and not (self.part and n > 1 and g["sep"]):
+            # a list that starts at a later number (a continuation page) is still a list
+            nxt = self.next_item_number(i)
+            if not (g["sep"] and nxt == n + 1):
+                self.on_text(tok, i)
+                return
+        sec = sec or self.ensure_section(tok)
+        expected = self.expected(sec)
+        open_item = self.item is not None and not self.item.closed and not self.item.has_units
+        ok = False
+        if n in expected:
+            if g["sep"]:
+                # `2.5亿元` wrapped inside an open task is a decimal, not task 2
+                ok = not (open_item and g["sep"] == "." and body[:1].isdigit()
+                          and not tok.text[len(g["num"]) + 1:][:1].isspace())
+            else:
+                ok = not open_item and bool(body) and not _MEASURE.match(body)
+        elif g["sep"] and expected[-1] < n <= expected[-1] + 3 and (sec.items or not sec.last_arabic):
+            ok = not (self.item is not None and not self.item.has_units and self.item.text_parts
+                      and n > expected[-1] + 1 and self.next_item_number(i) != n + 1)
+            if ok and sec.items:
+                self.doc.diag("warning", "item_number_gap", tok.no, f"task {n} follows task {expected[-1] - 1}")
+        elif g["sep"] and not sec.items and sec.last_arabic == 0 and self.next_item_number(i) == n + 1:
+            ok = True  # a list that starts at a later number (a continuation page)
+        elif g["sep"] and self.next_item_number(i) in (n + 1, expected[-1] + 1) and sec.items:
+            nxt = self.next_item_number(i)
+            if nxt == expected[-1] + 1:
+                n = expected[-1]  # one damaged number: the sequence goes on after it
+                self.doc.diag("warning", "item_number_damaged", tok.no,
+                              f"task numbered {g['num']} where {n} was expected: read as {n}")
+            else:
+                self.doc.diag("warning", "item_number_jump", tok.no, f"task {n} after task {expected[-1] - 1}")
+            ok = True
+        if not ok:
+            self.on_text(tok, i)
+            return
+        sec.last_arabic = n
+        self.inner = 0
+        self.open_item(g["num"], n, tok, "arabic", body, sec)
+        self.item.rule = "numbered"
+
+    def on_item_paren(self, tok: Token, i: int) -> None:
+        """`(3)` / `⑴`: an inner list under an open task that has no statements yet, or a task of its own."""
+        g = tok.groups
+        n = CIRCLED[g["circ"]] if g.get("circ") else int(g["num"])
+        label = g["circ"] if g.get("circ") else f"({g['num']})"
+        host = self.item
+        if host is not None and not host.has_units and not host.statements and host.style == "arabic" \
+                and self.inner == 0 and n != 1:
+            self.on_text(tok, i)  # `(2)…` continuing the sub-points written inside the task's first line
+            return
+        if host is not None and host.style == "arabic" and not host.statements and self.inner == 0 and n == 1:
+            # the outer line was a heading of the inner list (`1.约束性指标。` / `⑴…`)
+            self._demote_to_subheading(host)
+        elif self.inner and n != self.inner + 1 and not (host is None or host.has_units):
+            self.on_text(tok, i)
+            return
+        sec = self.ensure_section(tok)
+        self.inner = n
+        self.open_item(label, n, tok, "arabic", g["body"], sec)
+        self.item.rule = "numbered"
+
+    on_item_circled = on_item_paren
+
+    def _demote_to_subheading(self, item: Item) -> None:
+        sec = self.section
+        if sec is None or not sec.items or sec.items[-1] is not item:
+            return
+        sec.items.pop()
+        text = "".join(t for _, t in item.text_parts)
+        lines = sorted({item.first, item.last, *[n for n, _ in item.text_parts]})
+        self.sub = Subheading(label=item.label, number=item.number, text=text, lines=[lines[0], lines[-1]])
+        sec.subheadings.append(self.sub)
+        self.item = None
+
+    def on_item_damaged(self, tok: Token, i: int) -> None:
+        """`?。ǘ┩七M…`: a `(N)` number turned to mojibake — the next task of the running `(N)` sequence."""
+        sec = self.ensure_section(tok)
+        if not sec.last_cn:
+            self.on_text(tok, i)
+            return
+        n = sec.last_cn + 1
+        sec.last_cn = n
+        self.doc.diag("warning", "item_number_damaged", tok.no, f"damaged task number read as ({cn_label(n)})")
+        self.open_item(f"({cn_label(n)})", n, tok, "cn", tok.groups["body"], sec)
+        self.item.rule = "cn_item"
+
+    def on_label(self, tok: Token, i: int) -> None:
+        if self.item is None and self.free and self.free[-1][1] == self._prev_no(i):
+            self._unnumbered_from_free(tok)
+        if self.item is not None:
+            self.item.statements.append((tok.no, tok.text, False))  # read when the task is finished
+            self.item.last = tok.no
+            return
+        if self.section is not None and not self.section.items:
+            self.section.statements.append((tok.no, tok.text, False))
+            self.section.text_parts.append((tok.no, tok.text))
+            return
+        self.doc.unparse(tok.no, tok.text, "units_without_task")
+        self.doc.diag("warning", "units_without_task", tok.no, "units line with no task before it")
+
+    def _prev_no(self, i: int) -> int | None:
+        for j in range(i - 1, -1, -1):
+            if self.tokens[j].role != "debris":
+                return self.tokens[j].no
+        return None
+
+    def _unnumbered_from_free(self, tok: Token) -> None:
+        """A text line right before a label block, with no task open: an unnumbered task (`市区新增…` /
+        `责任单位:市教育局`)."""
+        holder, no, text = self.free.pop()
+        if hasattr(holder, "text_parts"):
+            holder.text_parts = [(n, t) for n, t in holder.text_parts if n != no]
+        sec = self.ensure_section(tok)
+        count = sum(1 for it in sec.items if it.style == "none") + 1
+        self.item = Item(label=str(count), number=count, first=no, last=no, style="none",
+                         subheading=self.sub.label if self.sub else None)
+        self.item.text_parts.append((no, text))
+        self.item.rule = "unnumbered"
+        sec.items.append(self.item)
+        self.free = []
+
+    def on_bracket_line(self, tok: Token, i: int) -> None:
+        if self.item is not None and find_inline(tok.text):
+            self.item.statements.append((tok.no, tok.text, False))
+            self.item.last = tok.no
+            return
+        self.on_text(tok, i)
+
+    def on_text(self, tok: Token, i: int | None = None) -> None:
+        item = self.item
+        if item is not None:
+            if not item.statements:
+                item.text_parts.append((tok.no, tok.text))
+                item.last = tok.no
+                return
+            if self._continues_statement(item, tok):
+                item.statements.append((tok.no, tok.text, True))
+                item.last = tok.no
+                return
+            if self.statement_line(tok):
+                item.statements.append((tok.no, tok.text, False))
+                item.last = tok.no
+                return
+            self.close_item()
+        if self.sub_open and self.sub is not None:
+            self.sub.text += tok.text
+            self.sub.lines.append(tok.no)
+            return
+        if self.section is not None:
+            self.section.text_parts.append((tok.no, tok.text))
+            self.free.append((self.section, tok.no, tok.text))
+            if not self.section.items and self._heading_is_task(tok):
+                return
+            return
+        if self.part is not None:
+            self.part.text_parts.append((tok.no, tok.text))
+            self.free.append((self.part, tok.no, tok.text))
+            return
+        self.doc.unparse(tok.no, tok.text, "unrecognised")
+
+    def _heading_is_task(self, tok: Token) -> bool:
+        """Section text that states responsibility (`上述项目由区商务委牵头负责。`) turns a `一、` paragraph with
+        no tasks under it into a task of its own."""
+        sec = self.section
+        if sec is None or sec.line is None or sec.style != "cn" or not _STATEMENT_HINT.search(tok.text):
+            return False
+        if not regex.search(r"[。；;]", sec.heading[:-1]) and len(sec.heading) < 30:
+            return False
+        prose = read_prose(tok.text)
+        if not prose or prose[0].scope != "preceding":
+            return False
+        # the heading becomes task `五`; its section is the one before it (or none)
+        self.part.sections.remove(sec)
+        host = self.part.sections[-1] if self.part.sections else None
+        if host is None or host.line is None and host.label == "":
+            host = host or Section(label="", number=0, heading="", line=None)
+            if host not in self.part.sections:
+                self.part.sections.append(host)
+        item = Item(label=f"({sec.label})", number=sec.number, first=sec.line, last=tok.no, style="cn")
+        item.text_parts = [(sec.line, sec.heading)] + list(sec.text_parts)
+        item.statements.append((tok.no, tok.text, False))
+        item.rule = "cn_item"
+        host.items.append(item)
+        self.section = host
+        self.item = item
+        self.free = []
+        return True
+
+    def _continues_statement(self, item: Item, tok: Token) -> bool:
+        """A units line wrapped onto the next line (`责任单位:县交通运` / `输局`)."""
+        from ..vocab import UNIT_ROLES, role_of
+
+        prev = item.statements[-1][1]
+        head = next((t for _, t, cont in reversed(item.statements) if not cont), "")
+        if prev.rstrip().endswith(_SENTENCE_END) or has_label_start(tok.text) or not has_label_start(head):
+            return False
+        label = regex.split(r"[:：]", head, maxsplit=1)[0]
+        if role_of(label) not in UNIT_ROLES:
+            return False
+        t = tok.text
+        return len(t) <= 80 and not regex.search(r"[。；;]", t[:-1]) and (unit_like(t.split("、")[0]) or len(t) <= 12)
+
+    def on_table_row(self, tok: Token, i: int) -> None:
+        self.close_item()
+        self.doc.keep("table", tok.no, tok.text)
+
+    def on_attachment(self, tok: Token, i: int) -> None:
+        self.close_item()
+        self.mode = "attachment"
+        self.doc.keep("attachment", tok.no, tok.text)
+
+    def on_cc(self, tok: Token, i: int) -> None:
+        self.close_item()
+        self.mode = "colophon"
+        self.doc.keep("colophon", tok.no, tok.text)
+
+    on_printed = on_cc
+
+    def on_public_note(self, tok: Token, i: int) -> None:
+        self.doc.keep("notice", tok.no, tok.text)
+
+    # ------------------------------------------------------------------------------------ driver
+    def body(self, i: int) -> None:
+        tok = self.tokens[i]
+        role = tok.role
+        if self.mode != "body":
+            if role == "debris":
+                self.doc.unparse(tok.no, tok.text, "debris")
+            elif role in ("cc", "printed") or self.mode == "colophon":
+                self.mode = "colophon"
+                self.doc.keep("colophon", tok.no, tok.text)
+            else:
+                self.doc.keep("attachment", tok.no, tok.text)
+            return
+        if role != "text" and role != "debris":
+            self.sub_open = False
+        if role in ENDS_TASK and self.item is not None:
+            self.close_item()
+        if self.front.line(tok):
+            return
+        handler = getattr(self, "on_" + role, None)
+        if handler is None:
+            self.on_text(tok, i)
+        else:
+            handler(tok, i)
+
+
+__all__ = ["Structure", "ITEM_ROLES", "cn_label"]
