@@ -23,7 +23,11 @@ def run_text(text: str, source: dict, *, layout: str = "auto", aliases: dict[str
     families = select(layout)
     if not text.strip():
         raise InputError("empty document" if not text else "document holds only white space")
-    tokens = lex(clean_lines(split_lines(text)))
+    from .paragraphs import split as split_paragraphs
+
+    lines, cuts = split_paragraphs(split_lines(text))
+    tokens = lex(clean_lines(lines))
+    source = {**source, "split_lines": cuts}
     return resolve(parse_tokens(tokens, families), source, text=text, aliases=aliases)
 
 

@@ -12,6 +12,12 @@ from collections import defaultdict
 from .read import split_lines
 
 
+def points(item: dict) -> bool:
+    """A task read from a table or from prose points into the block that claims its lines."""
+    rule = item.get("rule") or ""
+    return rule.startswith("table_") or rule in ("referenced", "prose_list")
+
+
 def claims(doc: dict, nonblank: set[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = defaultdict(list)
 
@@ -43,7 +49,8 @@ def claims(doc: dict, nonblank: set[int]) -> dict[int, list[str]]:
             for sub in sec["subheadings"]:
                 span(*sub["lines"], f"{where}/({sub['label']})")
             for item in sec["items"]:
-                span(*item["lines"], f"{where}/{item['label']}")
+                if not points(item):
+                    span(*item["lines"], f"{where}/{item['label']}")
     for k in doc["kept"]:
         for n in k["line_numbers"]:
             out[n].append(f"kept:{k['kind']}")
@@ -57,7 +64,9 @@ def claims(doc: dict, nonblank: set[int]) -> dict[int, list[str]]:
 
 def lossless_problems(doc: dict, text: str) -> list[str]:
     """Empty when the output accounts for every non-blank line of ``text`` exactly once."""
-    nonblank = {n for n, line in enumerate(split_lines(text), 1) if line.strip()}
+    from .paragraphs import split
+
+    nonblank = {n for n, line in enumerate(split(split_lines(text))[0], 1) if line.strip()}
     got = claims(doc, nonblank)
     problems = []
     for n in sorted(nonblank):

@@ -117,7 +117,7 @@ def label_pattern() -> regex.Pattern:
     exact, _ = _words()
     words = sorted((w for w, r in exact.items() if r in STATEMENT_ROLES), key=len, reverse=True)
     alt = "|".join(word_pattern(w) for w in words)
-    return regex.compile(rf"(?P<label>{alt})[ \u3000]*[:：]")
+    return regex.compile(rf"(?P<label>{alt})(?:{GLOSS})?[ \u3000]*[:：]")
 
 
 @lru_cache(maxsize=1)
@@ -126,7 +126,7 @@ def bracket_label_pattern() -> regex.Pattern:
     exact, _ = _words()
     words = sorted((w for w, r in exact.items() if r in UNIT_ROLES), key=len, reverse=True)
     alt = "|".join(word_pattern(w) for w in words)
-    return regex.compile(rf"(?P<label>{alt})[ \u3000]*(?=[(（])")
+    return regex.compile(rf"(?P<label>{alt})(?:{GLOSS})?[ \u3000]*(?=[(（])")
 
 
 @lru_cache(maxsize=1)

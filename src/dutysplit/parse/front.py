@@ -93,12 +93,28 @@ def _is_first_item(t: Token) -> bool:
     return t.role == "item" and t.groups["num"] in ("1", "01") and bool(t.groups["sep"])
 
 
+def _continues(tokens: list[Token], i: int) -> bool:
+    """A numbered line followed (within a few lines) by the next number: a list that began before the
+    excerpt (a continuation page starting at `15、`)."""
+    t = tokens[i]
+    if t.role != "item" or not t.groups["sep"]:
+        return False
+    n = int(t.groups["num"])
+    for nxt in tokens[i + 1:i + 12]:
+        if nxt.role == "item" and nxt.groups["sep"]:
+            return int(nxt.groups["num"]) == n + 1
+    return False
+
+
 def find_body_start(tokens: list[Token]) -> int:
     """Where the task list begins. A list title followed closely by a heading or a task wins, unless units
-    were already stated before it; else the first heading, or the first task numbered 1."""
+    were already stated before it; else the first heading or task numbered 1, a run of numbered tasks that
+    began before the excerpt, or the task line before the first label line."""
     first_struct = None
+    first_label = None
     for i, t in enumerate(tokens):
         if t.role == "label":
+            first_label = i
             break
         if t.role == "list_title":
             for nxt in tokens[i + 1:i + 8]:
@@ -106,14 +122,36 @@ def find_body_start(tokens: list[Token]) -> int:
                     return i
                 if nxt.role == "list_title":
                     break
-        elif first_struct is None and (t.role == "section" or _is_first_item(t)):
+        elif first_struct is None and (t.role in ("section", "subsection") or _is_first_item(t)):
             first_struct = i
     if first_struct is not None:
-        return first_struct
+        return _heading_before(tokens, first_struct)
+    for i, t in enumerate(tokens[: first_label if first_label is not None else len(tokens)]):
+        if t.role in ("section", "list_title") or _is_first_item(t) or _continues(tokens, i):
+            return i
+    if first_label is not None:
+        j = first_label - 1
+        while j > 0 and tokens[j].role == "debris":
+            j -= 1
+        return j if j >= 0 and tokens[j].role == "text" else first_label
     for i, t in enumerate(tokens):
-        if t.role in ("section", "list_title") or _is_first_item(t):
+        if t.role in ITEM_ROLES and _continues(tokens, i):
             return i
     return len(tokens)
+
+
+def _heading_before(tokens: list[Token], k: int) -> int:
+    """A first task right under a line that only names a unit (`凤台县政府` / `1.…`): start at that line."""
+    from ..statements import unit_like
+
+    j = k - 1
+    while j >= 0 and tokens[j].role == "debris":
+        j -= 1
+    if j >= 0 and tokens[k].role == "item" and tokens[j].role == "text":
+        t = tokens[j].text.strip()
+        if len(t) <= 24 and not SENTENCE.search(t) and unit_like(t):
+            return j
+    return k
 
 
 def title_head(tokens: list[Token], start: int) -> Token | None:

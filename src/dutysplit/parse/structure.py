@@ -150,7 +150,7 @@ class Structure:
         nxt = self.next_role(i)
         follows = nxt in ("label", "bracket_line") or (nxt == "text" and self.statement_line(self._next_tok(i)))
         if carries or follows:
-            sec = self.ensure_section(tok) if self.has_cn or self.section is not None else self._paren_section(tok)
+            sec = self.ensure_section(tok)
             if sec.last_cn and n <= sec.last_cn:
                 self.doc.diag("warning", "item_out_of_sequence", tok.no,
                               f"task ({tok.groups['num']}) after ({cn_label(sec.last_cn)}): read as text")
@@ -329,13 +329,15 @@ class Structure:
         self.on_text(tok, i)
 
     def on_text(self, tok: Token, i: int | None = None) -> None:
+        if i is not None and self._unit_heading(tok, i):
+            return
         item = self.item
         if item is not None:
-            if not item.statements:
+            if not item.statements and not self.statement_line(tok):
                 item.text_parts.append((tok.no, tok.text))
                 item.last = tok.no
                 return
-            if self._continues_statement(item, tok):
+            if item.statements and self._continues_statement(item, tok):
                 item.statements.append((tok.no, tok.text, True))
                 item.last = tok.no
                 return
@@ -344,6 +346,8 @@ class Structure:
                 item.last = tok.no
                 return
             self.close_item()
+        if self._run_in_task(tok):
+            return
         if self.sub_open and self.sub is not None:
             self.sub.text += tok.text
             self.sub.lines.append(tok.no)
@@ -354,11 +358,48 @@ class Structure:
             if not self.section.items and self._heading_is_task(tok):
                 return
             return
-        if self.part is not None:
-            self.part.text_parts.append((tok.no, tok.text))
-            self.free.append((self.part, tok.no, tok.text))
-            return
-        self.doc.unparse(tok.no, tok.text, "unrecognised")
+        if self.part is None:
+            self.new_part(None, None)
+        self.part.text_parts.append((tok.no, tok.text))
+        self.free.append((self.part, tok.no, tok.text))
+
+    def _run_in_task(self, tok: Token) -> bool:
+        """A line outside any task that carries its task and a run-in label (`完成…。责任单位:X,完成时间:…`):
+        an unnumbered task."""
+        if "run_in_label" not in self.families or not _STATEMENT_HINT.search(tok.text) and ":" not in tok.text \
+                and "：" not in tok.text:
+            return False
+        run = find_run_in(tok.text)
+        if run is None or run[0] < 4 or not run[1].units:
+            return False
+        sec = self.ensure_section(tok)
+        count = sum(1 for it in sec.items if it.style == "none") + 1
+        self.item = Item(label=str(count), number=count, first=tok.no, last=tok.no, style="none",
+                         subheading=self.sub.label if self.sub else None, rule="run_in_label")
+        self.item.text_parts.append((tok.no, tok.text))
+        sec.items.append(self.item)
+        self.free = []
+        return True
+
+    def _unit_heading(self, tok: Token, i: int) -> bool:
+        """A line that is only a unit's name, heading tasks numbered from 1 (`凤台县政府` / `1.…`): the unit
+        leads every task under it (family ``unit_heading``); each such group is a list of its own."""
+        t = tok.text.strip()
+        if len(t) > 24 or regex.search(r"[。，,；;:：、]", t) or not unit_like(t) or "unit_heading" not in self.families:
+            return False
+        nxt = self._next_tok(i)
+        if nxt.role != "item" or nxt.groups.get("num") not in ("1", "01"):
+            return False
+        if self.part is None or any(True for _ in self.part.items()):
+            self.new_part(None, None)
+        else:
+            self.close_item()
+        self.section = Section(label="", number=0, heading=t, line=tok.no, kind="unit", style="unit")
+        self.section.statements.append((tok.no, t, False))
+        self.part.sections.append(self.section)
+        self.sub = None
+        self.free = []
+        return True
 
     def _heading_is_task(self, tok: Token) -> bool:
         """Section text that states responsibility (`上述项目由区商务委牵头负责。`) turns a `一、` paragraph with

@@ -140,9 +140,10 @@ def read_bracket(content: str, trailing: bool) -> Statement | None:
     m = label_pattern().match(c)
     if m:
         _, st = read_labels(c)
-        if st is not None:
+        if st is not None and (st.units or st.leaders):
             st.rule = "inline_label"
             return st
+        return None  # `(分值:5分)`: a remark, not a statement
     st = read_verbal(c, rule="inline_verb")
     if st is not None and st.units:
         return st

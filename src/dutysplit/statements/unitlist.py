@@ -26,6 +26,8 @@ _COLLECTIVE = ("各", "有关", "相关", "其他", "全体", "省直", "市直"
 _OURS = ("我市", "我县", "我区", "我省", "本市", "全市", "全县", "全区")
 _ETC_DROP = frozenset(("", "部门", "单位", "单位部门", "部门单位", "等"))
 _HAN = regex.compile(r"^\p{Han}{2,4}$")
+# words a name never starts with: a question, a pointer back or forward, a generic reference
+_NOT_A_NAME = ("哪", "什么", "这些", "那些", "上述", "以下", "其他涉及", "所有", "本单位", "该")
 _LEVEL = frozenset("省市县区州旗")
 
 
@@ -112,7 +114,7 @@ def unit_like(name: str) -> bool:
     """True when ``name`` reads as a whole unit name: it ends like an office, government, company or
     collective, or is a collective (`各地`, `有关部门`)."""
     f = _head(fold(name).strip("。.;；,，、“”\"'"))
-    if len(f) < 2 or f[0].isdigit() and len(f) <= 3:
+    if len(f) < 2 or f[0].isdigit() and len(f) <= 3 or f.startswith(_NOT_A_NAME):
         return False
     if f.startswith(_COLLECTIVE):
         return True

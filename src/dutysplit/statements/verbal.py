@@ -290,7 +290,7 @@ def _prose_start(seg: str) -> Statement | None:
         if not names:
             continue
         rest = fold(seg[end:])
-        if _POSTS.match(rest) or not rest.startswith(_PREDICATE):
+        if _POSTS.match(rest) or not rest.startswith(_PREDICATE) or rest.startswith(("负责人", "负责同志")):
             continue
         role, explicit = ("lead", True) if rest.startswith(("牵头", "主办", "主抓")) else ("participant", False)
         if rest.startswith(("分别牵头", "分别负责")):
@@ -332,6 +332,8 @@ def _subject(seg: str, verbs: tuple[str, ...]) -> tuple[list[str], str] | None:
         if rest.startswith(aux):
             rest = rest[len(aux):]
             break
+    if rest.startswith(("负责人", "负责同志")):
+        return None  # the person in charge of a unit, not the unit's duty
     for v in verbs:
         if rest.startswith(v):
             return names, v
