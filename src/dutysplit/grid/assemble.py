@@ -241,7 +241,7 @@ def _inherit(rows: list[Row], roles: list[str], at_end: bool) -> None:
     lead_cols = [c for c in unit_cols if roles[c] == "lead"] or unit_cols[:1]
     for k, row in enumerate(rows):
         have = {c for c, _ in row.cells}
-        if k == len(rows) - 1 and at_end and not have & set(unit_cols):
+        if k == len(rows) - 1 and at_end and not have & set(unit_cols) and max(have, default=-1) < max(unit_cols):
             row.truncated = True  # cut off before its units: nothing is guessed
         if prev is not None and not row.truncated:
             if not have & set(unit_cols):

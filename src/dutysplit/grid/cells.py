@@ -27,20 +27,22 @@ _TASK_START = regex.compile(r"^(?:新[建增开改扩(（]|实施|建设|打造|
                             r"持续|深化|落实|组织|建成|启动|保持|确保|继续|力争|完善|强化|促进|支持|扩大|做好|抓好|提高|构建|"
                             r"健全|优化|培育|引导|鼓励|严格|规范|发展|对|为|在|将|按|\d{1,3}[.．、](?!\d))")
 _ETC_END = regex.compile(r"等(?:部门|单位)?$")
+# progress written in a cell: `目前已完成…`, `已完工`, `截至6月底…`
+_PROGRESS = regex.compile(r"^(?:目前|现已|已经|已|截至|截止|正在|累计|全部完成|基本完成|完成了|超额完成|按序时)")
 
-TYPES = ("num", "none", "units", "person", "date", "header", "group", "short", "long")
+TYPES = ("num", "none", "units", "person", "date", "header", "group", "short", "long", "progress")
 
 # fit[role][type]: how well a cell of that type sits in a column of that role
 _FIT = {
-    "number":   dict(num=5, none=-2, units=-5, person=-5, date=-3, header=-5, group=-5, short=-5, long=-5),
-    "task":     dict(num=-3, none=-1, units=-2, person=-3, date=-2, header=-5, group=1, short=2, long=3),
-    "units":    dict(num=-4, none=2, units=4, person=-1, date=-3, header=-5, group=-3, short=0, long=-4),
-    "leader":   dict(num=-4, none=2, units=-1, person=4, date=-3, header=-5, group=-3, short=-1, long=-4),
-    "deadline": dict(num=-1, none=2, units=-3, person=-2, date=4, header=-5, group=-3, short=0, long=-2),
-    "status":   dict(num=0, none=1, units=-2, person=-2, date=1, header=-5, group=-2, short=1, long=2),
-    "target":   dict(num=0, none=1, units=-2, person=-2, date=0, header=-5, group=-2, short=1, long=2),
-    "category": dict(num=-4, none=-1, units=-3, person=-3, date=-3, header=-5, group=3, short=1, long=-2),
-    "other":    dict(num=0, none=1, units=-1, person=0, date=0, header=-5, group=0, short=0, long=0),
+    "number":   dict(num=5, none=-2, units=-5, person=-5, date=-3, header=-5, group=-5, short=-5, long=-5, progress=-5),
+    "task":     dict(num=-3, none=-1, units=-2, person=-3, date=-2, header=-5, group=1, short=2, long=3, progress=-1),
+    "units":    dict(num=-4, none=2, units=4, person=-1, date=-3, header=-5, group=-3, short=0, long=-4, progress=-4),
+    "leader":   dict(num=-4, none=2, units=-1, person=4, date=-3, header=-5, group=-3, short=-1, long=-4, progress=-4),
+    "deadline": dict(num=-1, none=2, units=-3, person=-2, date=4, header=-5, group=-3, short=0, long=-2, progress=-2),
+    "status":   dict(num=0, none=1, units=-2, person=-2, date=1, header=-5, group=-2, short=1, long=2, progress=4),
+    "target":   dict(num=0, none=1, units=-2, person=-2, date=0, header=-5, group=-2, short=1, long=2, progress=1),
+    "category": dict(num=-4, none=-1, units=-3, person=-3, date=-3, header=-5, group=3, short=1, long=-2, progress=-3),
+    "other":    dict(num=0, none=1, units=-1, person=0, date=0, header=-5, group=0, short=0, long=0, progress=1),
 }
 _FIT["lead"] = _FIT["support"] = _FIT["units"]
 # a task column that is not the one holding the task's text (`事项名称` beside `项目内容`)
@@ -78,6 +80,8 @@ def cell_type(text: str) -> str:
         return "header"
     if _GROUP.search(f) and len(f) <= 60:
         return "group"
+    if _PROGRESS.match(f):
+        return "progress"
     if _DATE.search(f) and len(f) <= 20 and not unit_like(t):
         return "date"
     pieces = [_ETC_END.sub("", p.strip()) for p in split_top(t.lstrip("★*☆▲").replace("\n", "、")) if p.strip()]

@@ -42,6 +42,7 @@ def parse_tokens(tokens: list[Token], families: frozenset[str] | None = None) ->
             continue
         doc.keep("notice" if notice_seen else "preamble", tok.no, tok.text)
     reader = TableReader(s)
+    s.start = start
     i = start
     while i < len(tokens):
         tbs = tables.get(i)

@@ -124,11 +124,18 @@ def finish_item(item: Item, doc: Doc, families: frozenset[str]) -> None:
     rest = full[pos:].strip()
     text = "".join(pieces) + rest
     if not clauses and "run_in_label" in families:
-        run = find_run_in(full)
-        if run is not None and run[1].units or run is not None and not line_sts and run[1].leaders:
-            idx, st = run
-            text = full[:idx].rstrip(" ,，;；:：")
-            clauses.append(Clause([st], text=tidy(text), rule="run_in_label"))
+        # a run-in label per paragraph: `…。主要责任单位:X` after each paragraph of the task
+        texts: list[str] = []
+        for _, line in item.text_parts:
+            run = find_run_in(line)
+            if run is not None and (run[1].units or not line_sts and run[1].leaders):
+                idx, st = run
+                texts.append(line[:idx].rstrip(" ,，;；:："))
+                clauses.append(Clause([st], text=tidy(texts[-1]), rule="run_in_label"))
+            elif not clauses:
+                texts.append(line)
+        if clauses:
+            text = "".join(texts)
             rest = ""
     if line_sts:
         for group in group_clauses(line_sts):

@@ -97,12 +97,12 @@ def _continues(tokens: list[Token], i: int) -> bool:
     """A numbered line followed (within a few lines) by the next number: a list that began before the
     excerpt (a continuation page starting at `15、`)."""
     t = tokens[i]
-    if t.role != "item" or not t.groups["sep"]:
+    if not (t.role == "item" and t.groups["sep"] or t.role == "item_paren"):
         return False
     n = int(t.groups["num"])
     for nxt in tokens[i + 1:i + 12]:
-        if nxt.role == "item" and nxt.groups["sep"]:
-            return int(nxt.groups["num"]) == n + 1
+        if nxt.role == "item" and nxt.groups["sep"] or nxt.role == "item_paren":
+            return n < int(nxt.groups["num"]) <= n + (1 if t.role == "item" else 3)
     return False
 
 
@@ -124,20 +124,36 @@ def find_body_start(tokens: list[Token]) -> int:
                     break
         elif first_struct is None and (t.role in ("section", "subsection") or _is_first_item(t)):
             first_struct = i
+    for i, t in enumerate(tokens[: first_struct if first_struct is not None else
+                                 first_label if first_label is not None else len(tokens)]):
+        if t.role in ("section", "list_title") or _is_first_item(t) or _continues(tokens, i) or _stated(tokens, i):
+            return _heading_before(tokens, i)
     if first_struct is not None:
         return _heading_before(tokens, first_struct)
-    for i, t in enumerate(tokens[: first_label if first_label is not None else len(tokens)]):
-        if t.role in ("section", "list_title") or _is_first_item(t) or _continues(tokens, i):
-            return i
     if first_label is not None:
         j = first_label - 1
         while j > 0 and tokens[j].role == "debris":
             j -= 1
         return j if j >= 0 and tokens[j].role == "text" else first_label
     for i, t in enumerate(tokens):
-        if t.role in ITEM_ROLES and _continues(tokens, i):
+        if t.role in ITEM_ROLES and (_continues(tokens, i) or _stated(tokens, i)):
             return i
     return len(tokens)
+
+
+def _stated(tokens: list[Token], i: int) -> bool:
+    """A numbered line whose paragraph states who is responsible (a label line or a run-in label soon
+    after): the one task of an excerpt is still a task."""
+    if tokens[i].role != "item" or not tokens[i].groups["sep"]:
+        return False
+    from ..statements import find_run_in
+
+    for t in tokens[i + 1:i + 8]:
+        if t.role == "label" or t.role == "text" and find_run_in(t.text) is not None:
+            return True
+        if t.role == "item" and t.groups["sep"] or t.role in ("section", "subsection"):
+            return False
+    return False
 
 
 def _heading_before(tokens: list[Token], k: int) -> int:

@@ -92,7 +92,7 @@ def infer_sections(doc: Doc) -> None:
         secs = part.sections
         for k, sec in enumerate(secs[:-1]):
             nxt = secs[k + 1]
-            if not sec.items or not nxt.number or nxt.number < 2:
+            if not sec.items or not nxt.number or nxt.number < 2 or any(it.style == "heading" for it in sec.items):
                 continue
             if sec.label == "" and sec.line is None and sec.style == "cn":
                 sec.label = _numeral(nxt.number - 1)

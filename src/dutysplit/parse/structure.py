@@ -14,6 +14,7 @@ import regex
 
 from ..lex import CIRCLED, Token, cn_number
 from ..statements import find_inline, find_run_in, read_prose, unit_like
+from ..statements.unitlist import person_like
 from ..statements.inline import has_label_start
 from .finish import finish_item
 from .front import ENDS_TASK, ITEM_ROLES, Front
@@ -23,6 +24,7 @@ from .model import Doc, Item, Part, Section, Subheading
 _MEASURE = regex.compile(r"^[年月日号%％个万亿千百元米吨人家项次倍岁天期批座所条台辆艘公里亩栋户名]")
 _STATEMENT_HINT = regex.compile(r"由|负责|負責|牵头|牽頭|责任单位|責任單位|协办|協辦|配合|[(（\[［〔【]")
 _INLINE = frozenset(("inline_label", "inline_verb", "bare_bracket"))
+_ABOVE = regex.compile(r"^(?:上述|以上)")
 _SENTENCE_END = ("。", ")", "）", "]", "】", "〕")
 
 
@@ -51,6 +53,7 @@ class Structure:
         self.inner = 0  # running number of an inner list (⑴, (1)) inside an outer task, 0 when none
         self.has_cn = any(t.role == "section" for t in tokens)
         self.free: list[tuple[object, int, str]] = []  # text lines outside tasks since the last task
+        self.start = -1  # index of the token the body starts at
 
     # ------------------------------------------------------------------------------------ helpers
     def next_role(self, i: int) -> str | None:
@@ -69,12 +72,16 @@ class Structure:
         return None
 
     def statement_line(self, tok: Token) -> bool:
-        """A line that is (or carries, after a short prefix like `第一组:`) a statement of its own."""
+        """A line that is (or carries, after a short prefix like `第一组:`) a statement of its own, or closes
+        the sub-projects before it (`上述项目由区商务委牵头负责。`)."""
         if tok.role in ("label", "bracket_line"):
             return True
         t = tok.text
         if not _STATEMENT_HINT.search(t):
             return False
+        if _ABOVE.match(t):
+            prose = read_prose(t)
+            return bool(prose) and prose[0].scope == "preceding"
         run = find_run_in(t)
         return run is not None and run[0] <= 8 and run[1].units != []
 
@@ -149,6 +156,8 @@ class Structure:
             _STATEMENT_HINT.search(title) and bool(read_prose(title))
         nxt = self.next_role(i)
         follows = nxt in ("label", "bracket_line") or (nxt == "text" and self.statement_line(self._next_tok(i)))
+        if not carries and not follows and len(title) >= 30 and not title.rstrip().endswith(("。", ":", "：")):
+            carries = self._paragraph_states(i)
         if carries or follows:
             sec = self.ensure_section(tok)
             if sec.last_cn and n <= sec.last_cn:
@@ -170,6 +179,31 @@ class Structure:
         sec.subheadings.append(self.sub)
         self.sub_open = True
         self.inner = 0
+
+    def _before_above(self, i: int) -> bool:
+        """Text lines up to a `上述…由…` line, nothing else between."""
+        for j in range(i + 1, min(len(self.tokens), i + 12)):
+            t = self.tokens[j]
+            if t.role == "debris":
+                continue
+            if t.role != "text":
+                return False
+            if _ABOVE.match(t.text):
+                return self.statement_line(t)
+        return False
+
+    def _paragraph_states(self, i: int) -> bool:
+        """The `(一)` paragraph goes on over the next lines (a line break inside a sentence) and states who is
+        responsible in a bracket there."""
+        for j in range(i + 1, min(len(self.tokens), i + 6)):
+            t = self.tokens[j]
+            if t.role == "debris":
+                continue
+            if t.role not in ("text", "bracket_line"):
+                return False
+            if find_inline(t.text):
+                return True
+        return False
 
     def _next_tok(self, i: int) -> Token:
         for j in range(i + 1, len(self.tokens)):
@@ -199,7 +233,8 @@ class Structure:
         n = int(g["num"])
         body = g["body"]
         sec = self.section
-        if sec is None and (n != 1 or not g["sep"]) and not (self.part and n > 1 and g["sep"]):
+        if sec is None and (n != 1 or not g["sep"]) and not (self.part and n > 1 and g["sep"]) \
+                and i != self.start:
             # a list that starts at a later number (a continuation page) is still a list
             nxt = self.next_item_number(i)
             if not (g["sep"] and nxt == n + 1):
@@ -207,7 +242,8 @@ class Structure:
                 return
         sec = sec or self.ensure_section(tok)
         expected = self.expected(sec)
-        open_item = self.item is not None and not self.item.closed and not self.item.has_units
+        open_item = self.item is not None and not self.item.has_units and not (
+            self.item.text_parts and self.item.text_parts[-1][1].rstrip().endswith((")", "）", "]", "】", "〕")))
         ok = False
         if n in expected:
             if g["sep"]:
@@ -221,7 +257,8 @@ class Structure:
                       and n > expected[-1] + 1 and self.next_item_number(i) != n + 1)
             if ok and sec.items:
                 self.doc.diag("warning", "item_number_gap", tok.no, f"task {n} follows task {expected[-1] - 1}")
-        elif g["sep"] and not sec.items and sec.last_arabic == 0 and self.next_item_number(i) == n + 1:
+        elif g["sep"] and not sec.items and sec.last_arabic == 0 and (self.next_item_number(i) == n + 1
+                                                                      or i == self.start):
             ok = True  # a list that starts at a later number (a continuation page)
         elif g["sep"] and self.next_item_number(i) in (n + 1, expected[-1] + 1) and sec.items:
             nxt = self.next_item_number(i)
@@ -345,6 +382,11 @@ class Structure:
                 item.statements.append((tok.no, tok.text, False))
                 item.last = tok.no
                 return
+            if i is not None and self._before_above(i):
+                # more sub-projects, closed by their own `上述项目由…` line: still this task
+                item.text_parts.append((tok.no, tok.text))
+                item.last = tok.no
+                return
             self.close_item()
         if self._run_in_task(tok):
             return
@@ -419,7 +461,7 @@ class Structure:
             host = host or Section(label="", number=0, heading="", line=None)
             if host not in self.part.sections:
                 self.part.sections.append(host)
-        item = Item(label=f"({sec.label})", number=sec.number, first=sec.line, last=tok.no, style="cn")
+        item = Item(label=f"({sec.label})", number=sec.number, first=sec.line, last=tok.no, style="heading")
         item.text_parts = [(sec.line, sec.heading)] + list(sec.text_parts)
         item.statements.append((tok.no, tok.text, False))
         item.rule = "cn_item"
@@ -438,9 +480,13 @@ class Structure:
         if prev.rstrip().endswith(_SENTENCE_END) or has_label_start(tok.text) or not has_label_start(head):
             return False
         label = regex.split(r"[:：]", head, maxsplit=1)[0]
+        t = tok.text
+        if role_of(label) == "leader":
+            # `责任领导:胡选坤 市委副书记` / `马兴赞 市委常委、…`: one more person under the same label
+            first = regex.split(r"[\s、,，]", t.strip(), maxsplit=1)[0]
+            return len(t) <= 40 and not regex.search(r"[。；;:：]", t) and person_like(first)
         if role_of(label) not in UNIT_ROLES:
             return False
-        t = tok.text
         return len(t) <= 80 and not regex.search(r"[。；;]", t[:-1]) and (unit_like(t.split("、")[0]) or len(t) <= 12)
 
     def on_table_row(self, tok: Token, i: int) -> None:

@@ -157,8 +157,7 @@ def _space_pieces(piece: str) -> tuple[list[str], str]:
         elif unit_like(tok) and len(fold(tok)) >= 2:
             names.append(cur)
             cur = tok
-        elif len(fold(tok)) == 1 or len(_head(fold(cur + tok))) > len(_head(fold(cur))) and unit_like(cur + tok) \
-                and not person_like(tok):
+        elif len(fold(tok)) == 1 or _head(fold(cur + tok)).endswith(_suffixes()) and not person_like(tok):
             cur += tok
         else:
             names.append(cur)

@@ -41,7 +41,9 @@ def _verbs() -> tuple[regex.Pattern, dict[str, str]]:
     """One alternation of every verb (longest first); group ``v<k>`` → the verb's role."""
     rows = sorted(table("verbs"), key=lambda r: -len(r[0]))
     alt = "|".join(f"(?P<v{k}>{word_pattern(v, spaced=False)})" for k, (v, _) in enumerate(rows))
-    return regex.compile(alt), {f"v{k}": role for k, (_, role) in enumerate(rows)}
+    # `牵头单位`, `负责人`: nouns, not verbs
+    noun = "|".join(word_pattern(w, spaced=False) for w in ("单位", "部门", "责任", "领导", "科室", "处室", "人", "同志"))
+    return regex.compile(f"(?:{alt})(?!{noun})"), {f"v{k}": role for k, (_, role) in enumerate(rows)}
 
 
 def _verb_role(m: regex.Match) -> str:
@@ -369,7 +371,8 @@ def read_prose(text: str) -> list[Statement]:
                 cur = Statement("prose", raw=seg, units=_units_of(sub[0], role, explicit))
                 out.append(cur)
     for st in out:
-        _against_support(st)
+        if not _WEI.match(st.raw) and not _WEI_AFTER.search(st.raw):
+            _against_support(st)  # `由A负责,B配合`; not `A为责任单位,B协办` (a label in prose: the first leads)
     return out
 
 
