@@ -47,7 +47,22 @@ def _probe_ok(name: str, text: str, nxt: str) -> bool:
         return t.count(" ") >= 2 and "|" not in t
     if name == "lines":
         return len(t) <= 24
+    if name == "joined":
+        return 6 <= len(t) <= 61 and " " not in t and "|" not in t and _vocab_first(t)
     return True
+
+
+def _vocab_first(t: str) -> bool:
+    from ..vocab import _words, fold
+
+    global _FIRSTS
+    if _FIRSTS is None:
+        _FIRSTS = frozenset(w[0] for w in _words()[0])
+    f = fold(t)
+    return bool(f) and f[0] in _FIRSTS
+
+
+_FIRSTS: frozenset[str] | None = None
 
 
 def find_tables(lines, forms: tuple[str, ...] | None = None) -> list[Table]:

@@ -355,5 +355,56 @@ def box(lines, i: int) -> Grid | None:
     return Grid("box", i, j, columns=columns, used=[x.no for x in lines[i:j]])
 
 
+def segment(text: str, limit: int = 60) -> list[str] | None:
+    """`实事内容工作任务责任单位进展情况` → the column names it is made of (every character covered by an exact
+    vocabulary word, fewest words); None when it is not made of column names."""
+    from ..vocab import _words, fold
+
+    s = fold(text)
+    if not s or len(s) > limit:
+        return None
+    words = _words()[0]
+    longest = max(len(w) for w in words)
+    best: list[list[str] | None] = [None] * (len(s) + 1)
+    best[0] = []
+    for p in range(len(s)):
+        if best[p] is None:
+            continue
+        for q in range(p + 2, min(len(s), p + longest) + 1):
+            if s[p:q] in words and (best[q] is None or len(best[p]) + 1 < len(best[q])):
+                best[q] = best[p] + [s[p:q]]
+    return best[len(s)]
+
+
+def joined(lines, i: int) -> Grid | None:
+    """A header whose names run together (`实事内容工作任务责任单位进展情况`), then one cell per line."""
+    t = lines[i].text.strip().lstrip("?？")
+    if "|" in t or " " in t:
+        return None
+    names = segment(t)
+    if not names or len(names) < 3:
+        return None
+    head = [Cell(n, [lines[i].no]) for n in names]
+    cells: list[Cell] = []
+    used = [lines[i].no]
+    j, n = i + 1, len(lines)
+    while j < n:
+        line = lines[j]
+        t2 = line.text.strip()
+        if line.debris or t2 in ("?", "？") or (not cells and segment(t2)):
+            used.append(line.no)  # stray `?`, a second header line (`一季度二季度三季度四季度`)
+            j += 1
+            continue
+        if _STRONG_END.match(t2):
+            break
+        cells.append(Cell(_clean_cell(t2), [line.no]))
+        used.append(line.no)
+        j += 1
+    if not cells:
+        return None
+    return Grid("joined", i, j, cells=head + cells, used=used)
+
+
 # the order splitters are probed at a line: the first that yields a grid with a header wins
-SPLITTERS = (("box", box), ("kv", kv), ("pipe", pipe), ("bars", bars), ("spaces", spaces), ("lines", lines_stream))
+SPLITTERS = (("box", box), ("kv", kv), ("pipe", pipe), ("bars", bars), ("spaces", spaces), ("lines", lines_stream),
+             ("joined", joined))
