@@ -103,6 +103,26 @@ def role_of(word: str) -> str | None:
     for s, r in suffix:
         if len(w) > len(s) and w.endswith(s) and len(w) <= len(s) + 12:
             return r
+    return _composed(w)
+
+
+_HEADS = {"lead": ("牵头", "主办", "主责", "组长"), "support": ("配合", "协同", "协办", "协助", "参与", "协作"),
+          "units": ("责任", "负责", "承办", "实施", "落实")}
+_TAILS = ("单位", "部门", "科室", "处室")
+_PERSON_TAILS = ("领导", "负责人", "责任人")
+
+
+def _composed(w: str) -> str | None:
+    """A label word not in the table but built like one (`牵头负责领导`, `协同责任单位`): the tail says a
+    person or units, the head says which role."""
+    if len(w) > 10:
+        return None
+    if w.endswith(_PERSON_TAILS) and any(h in w for hs in _HEADS.values() for h in hs) | w.startswith("分管"):
+        return "leader"
+    if w.endswith(_TAILS):
+        for role in ("lead", "support", "units"):
+            if any(w.startswith(h) or h in w[:-2] for h in _HEADS[role]):
+                return role
     return None
 
 
@@ -117,7 +137,11 @@ def label_pattern() -> regex.Pattern:
     exact, _ = _words()
     words = sorted((w for w, r in exact.items() if r in STATEMENT_ROLES), key=len, reverse=True)
     alt = "|".join(word_pattern(w) for w in words)
-    return regex.compile(rf"(?P<label>{alt})(?:{GLOSS})?[ \u3000]*[:：]")
+    # labels built like the table's words (`牵头负责领导`, `协同推进单位`): role_of reads them by their parts
+    heads = "|".join(word_pattern(h) for hs in _HEADS.values() for h in hs)
+    tails = "|".join(word_pattern(t) for t in _TAILS + _PERSON_TAILS)
+    generic = rf"(?:{heads})\p{{Han}}{{0,4}}?(?:{tails})"
+    return regex.compile(rf"(?P<label>{alt}|{generic})(?:{GLOSS})?[ \u3000]*[:：]")
 
 
 @lru_cache(maxsize=1)

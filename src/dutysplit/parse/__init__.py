@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..lex import Token
 from .front import find_body_start, mark_signatures, title_head
 from .model import Doc
-from .post import infer_sections, prose_fallback
+from .post import infer_sections, prose_fallback, title_unit
 from .structure import Structure
 from .tables import TableReader
 
@@ -56,6 +56,8 @@ def parse_tokens(tokens: list[Token], families: frozenset[str] | None = None) ->
     s.close_item()
     doc.last_line = max((t.no for t in tokens if t.role != "debris"), default=0)
     prose_fallback(doc, tokens, families)
+    if "unit_heading" in families:
+        title_unit(doc, tokens)
     infer_sections(doc)
     return doc
 

@@ -146,8 +146,10 @@ def _stated(tokens: list[Token], i: int) -> bool:
     after): the one task of an excerpt is still a task."""
     if tokens[i].role != "item" or not tokens[i].groups["sep"]:
         return False
-    from ..statements import find_run_in
+    from ..statements import find_inline, find_run_in
 
+    if find_inline(tokens[i].text) or find_run_in(tokens[i].text):
+        return True
     for t in tokens[i + 1:i + 8]:
         if t.role == "label" or t.role == "text" and find_run_in(t.text) is not None:
             return True

@@ -10,6 +10,8 @@
 """
 from __future__ import annotations
 
+import re
+
 from ..lex import Token
 from ..statements import read_prose, referenced_items
 from .finish import family_of
@@ -82,6 +84,31 @@ def _claimed_lines(doc: Doc) -> set[int]:
     for k in doc.kept:
         out.update(k.lines)
     return out
+
+
+_TITLE_UNIT = re.compile(r"^(?P<unit>[^\d\s，,。:：]{2,20}?)(?:19|20)\d{2}\s*年")
+_DEPARTMENT = ("局", "委", "办", "厅", "委员会", "中心", "院", "部")
+
+
+def title_unit(doc: Doc, tokens: list[Token]) -> None:
+    """A list whose tasks name no unit at all, under a title that starts with a department's name and a
+    year (`教育体育局2020年为民办实事`): the department leads every task (family ``unit_heading``)."""
+    items = [it for p in doc.parts for it in p.items()]
+    if not items or any(it.clauses or it.statements for it in items):
+        return
+    first = next((t for t in tokens if t.role != "debris"), None)
+    if first is None:
+        return
+    from ..statements import unit_like
+
+    m = _TITLE_UNIT.match(first.text.strip())
+    if not m or not unit_like(m["unit"]) or not m["unit"].endswith(_DEPARTMENT):
+        return
+    for p in doc.parts:
+        for sec in p.sections:
+            if sec.items and sec.kind not in ("joint", "unit"):
+                sec.kind = "unit"
+                sec.statements.append((first.no, m["unit"], False))
 
 
 def infer_sections(doc: Doc) -> None:

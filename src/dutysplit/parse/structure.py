@@ -156,7 +156,7 @@ class Structure:
             _STATEMENT_HINT.search(title) and bool(read_prose(title))
         nxt = self.next_role(i)
         follows = nxt in ("label", "bracket_line") or (nxt == "text" and self.statement_line(self._next_tok(i)))
-        if not carries and not follows and len(title) >= 30 and not title.rstrip().endswith(("。", ":", "：")):
+        if not carries and not follows and not title.rstrip().endswith((":", "：")):
             carries = self._paragraph_states(i)
         if carries or follows:
             sec = self.ensure_section(tok)

@@ -97,6 +97,22 @@ def _match_verb(seg: str) -> tuple[str, str, str] | None:
     return None
 
 
+_TOGETHER = regex.compile(word_pattern("会同", spaced=False))
+
+
+def _together(seg: str) -> list[UnitRef] | None:
+    """`市经委会同有关部门和各县区组织落实`: the units before 会同 (listed first: they lead by the convention),
+    then those it works with."""
+    m = _TOGETHER.search(seg)
+    if not m or not unit_like(seg[:m.start()]):
+        return None
+    names, _ = scan_units(seg, m.end())
+    units = split_units(seg[:m.start()])[0]
+    for nm in names:
+        units.extend(split_units(nm)[0])
+    return units
+
+
 def _all_leaders(text: str) -> bool:
     pieces = [p for p in split_top(text) if p.strip()]
     return bool(pieces) and all(is_leader_ref(p) for p in pieces)
@@ -133,6 +149,12 @@ def read_verbal(text: str, default_role: str = "units", rule: str = "verb", *, n
                 _note(st, nt)
             seg = seg.strip()
             if not seg:
+                continue
+            met = _together(seg)
+            if met is not None:
+                _add(st, pending + met)
+                pending = []
+                verbed = True
                 continue
             m = _match_verb(seg)
             if m is not None:
