@@ -102,8 +102,10 @@ def test_I_verb_style(bracket, expected):
 
 
 def test_I_verb_style_note_and_ordinary_remarks_stay_text():
-    (c,) = clauses(HEAD + "1.提高效率(不含6亩)。(国务院各部门分别负责,年内持续推进)\n")
-    assert c["note"] == "年内持续推进"
+    doc = parse_text_dict(HEAD + "1.提高效率(不含6亩)。(国务院各部门分别负责,年内持续推进)\n")
+    item = doc["parts"][0]["sections"][0]["items"][0]
+    (c,) = item["clauses"]
+    assert [(f["kind"], f["value"]) for f in item["fields"]] == [("deadline", "年内持续推进")]
     assert c["text"] == "提高效率(不含6亩)。"
 
 
@@ -172,13 +174,13 @@ def test_wild_excerpt(name):
 
 
 @pytest.mark.parametrize("text,layout", [
-    (HEAD + "1.甲。\n责任单位:县发改局\n", "units-line"),
-    (HEAD + "1.甲。\n牵头单位:区工信局\n责任单位:各街道\n", "lead-line"),
-    (HEAD + "1.甲。\n牵头单位:市财政局\n配合单位:市住建局\n", "lead-line"),
-    ("一、重点工作\n1.甲。\n牵头市领导:张三\n责任单位:市发改委\n", "leader-line"),
-    (HEAD + "1.甲。\n责任领导:王五;责任单位:外贸局\n", "multi-label"),
-    (HEAD + "1.甲。(区政务服务局牵头,区发改局配合)\n", "inline"),
-    (HEAD + "1.甲。\n", "none"),
+    (HEAD + "1.甲。\n责任单位:县发改局\n", "units_line"),
+    (HEAD + "1.甲。\n牵头单位:区工信局\n责任单位:各街道\n", "lead_line"),
+    (HEAD + "1.甲。\n牵头单位:市财政局\n配合单位:市住建局\n", "lead_line"),
+    ("一、重点工作\n1.甲。\n牵头市领导:张三\n责任单位:市发改委\n", "leader_line"),
+    (HEAD + "1.甲。\n责任领导:王五;责任单位:外贸局\n", "multi_label"),
+    (HEAD + "1.甲。(区政务服务局牵头,区发改局配合)\n", "inline_verb"),
+    (HEAD + "1.甲。\n", "numbered"),
 ])
 def test_layout_is_detected_and_recorded(text, layout):
     doc = parse_text_dict(text)

@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 
 from dutysplit.clean import clean_lines
-from dutysplit.lex import cn_number, lex, rules
+import regex
+
+from dutysplit.lex import Rule, Ruler, cn_number, default_ruler, lex, ruler
 
 
 def role(line: str) -> str:
@@ -15,7 +17,9 @@ CASES = {
     "meta_bullet": ["  • 发布机构:", "• 成文日期: 2023-02-22"],
     "meta_kv": ["索引号 11330922090963010M/2023-31395", " 组配分类 政府文件  发布机构 县发改局",
                 "发布时间:2023-02-22 09:12", "文件编号: \xa0长政办发〔2023〕7号 发布机构: \xa0长兴县政府办公室"],
-    "label": ["责任单位:县财政局", "责任单位：县财政局、县税务局（排位第一的为牵头单位，下同）", "责任部门 : 县委办"],
+    "label": ["责任单位:县财政局", "责任单位：县财政局、县税务局（排位第一的为牵头单位，下同）", "责任部门 : 县委办",
+              "責任單位:市教育局", "責(zé)任單位:市教育局", "主管領(lǐng)導(dǎo):劉東", "牵头负责领导:金力。",
+              "协同责任单位:市经信局", "副组长单位(县监察局)"],
     "section": ["一、杨松县长牵头重点工作", "十二、各乡镇共同落实工作", "三. 工作任务"],
     "subsection": ["(一)聚力城乡一体,走好走稳特色之路。", "（二）形成工作合力"],
     "attachment": ["附件:1. 清单", "附件：2024年县民生实事项目安排", "附件"],
@@ -30,6 +34,10 @@ CASES = {
                    "2024年县民生实项目责任分解"],
     "table_row": ["1\t2024 年嵊泗县非机动车充电桩改造工程\t新建\t290"],
     "item": ["1.一般公共预算收入增长3%以上。", "9积极开发海岛露营", "1. 科学有序推进", "12、完善机制", "3．加快"],
+    "item_paren": ["(3)严厉打击乱派发卡片", "（12）加快建设"],
+    "item_circled": ["⑴九年义务教育巩固率达到97%。", "⑽城镇保障性安居工程建设"],
+    "item_damaged": ["?。ǘ┩七M东部石化基地建设。"],
+    "bracket_line": ["(市发改委、财政局,无锡国税局、地税局)", "〔责任单位:省商务厅〕"],
     "debris": ["访问次数:", "字体大小:", "当前位置:首页 > 信息公开 >", "扫一扫在手机打开当前页", "分享到:", "—1—"],
     "text": ["输局、县农业农村局", "经济加快融合。", "各乡镇人民政府，县政府直属各单位：",
              "2023年政府工作报告重点工作责任分解》已经县政府同意,现印发给你们。"],
@@ -42,7 +50,22 @@ def test_rule(expected, line):
 
 
 def test_every_rule_is_exercised():
-    assert {name for name, _ in rules()} | {"debris", "text"} == set(CASES)
+    assert {r.name for r in ruler().rules()} | {"debris", "text"} == set(CASES)
+
+
+def test_ruler_places_and_switches_rules_by_name():
+    r = default_ruler()
+    r.before("item", Rule("roman", regex.compile(r"^[IVX]+\.")))
+    assert r.names().index("roman") == r.names().index("item") - 1
+    assert lex(clean_lines(["IV.第四项"]), r)[0].role == "roman"
+    r.disable("roman")
+    assert lex(clean_lines(["IV.第四项"]), r)[0].role == "text"
+    r.enable("roman")
+    r.after("roman", Rule("never", regex.compile(r"^$")))
+    assert r.names()[r.names().index("roman") + 1] == "never"
+    with pytest.raises(KeyError):
+        r.disable("no such rule")
+    assert isinstance(Ruler().rules(), list)
 
 
 @pytest.mark.parametrize("line,not_role", [

@@ -23,6 +23,16 @@ class SourceInfo(_Model):
     path: str | None = Field(description="the input path as given; null for text or stdin")
     sha256: str = Field(description="SHA-256 of the input bytes (of the UTF-8 text for parse_text)")
     encoding: str | None = Field(description="encoding used to decode the bytes; null for text input")
+    split_lines: list["SplitLine"] = Field(
+        description="physical lines that held several paragraphs (HTML `<p>` blocks, two tasks run together, a "
+        "whole document on one line): each was cut into `count` paragraphs numbered from `first`. Line numbers "
+        "everywhere else count these paragraphs; with no cut they are the file's own line numbers")
+
+
+class SplitLine(_Model):
+    line: int = Field(description="the physical line (1-based)")
+    first: int = Field(description="the number of its first paragraph")
+    count: int
 
 
 class MetaField(_Model):
@@ -69,13 +79,18 @@ class Unit(_Model):
         description="from the name's prefix, else from the document's issuer")
 
 
+RuleName = str  # a family of dutysplit.rules (units_line, inline_label, table_pipe …), `joint`, or `none`
+
+
 class Clause(_Model):
     text: str = Field(description="the part of the task this statement of units covers")
     units: list[Unit]
     lead: str | None = Field(description="the (first) lead unit; null when inherited or no units")
     inherited: bool = Field(description="units handed down from a joint section heading")
-    note: str | None = Field(description="words of a verb-style statement that name no units (`年内持续推进`)")
+    note: str | None = Field(description="words of a statement that name no units: bracket notes, standing rules, "
+                             "remarks (`年内持续推进`)")
     lines: Span
+    rule: RuleName = Field(description="the family that wrote this statement (dutysplit.rules; README)")
 
 
 class ItemField(_Model):
@@ -104,7 +119,9 @@ class Item(_Model):
     number: int
     subheading: str | None = Field(description="numeral of the `(一)` sub-heading the task stands under")
     text: str = Field(description="task text, joined over line breaks, without number and units statements")
-    lines: Span
+    lines: Span = Field(description="first and last line; a task read from a table or a prose paragraph points "
+                        "into the block (`kept` table, section text) that holds those lines")
+    rule: RuleName = Field(description="the family the task was read by (its first statement's, or the table form)")
     leaders: list[Leader] = Field(description="the task's own leader(s): `牵头市领导:`, `责任领导:`, 分管领导 column")
     fields: list[ItemField] = Field(description="other lines or columns of the task: 完成时限, 推进情况 …")
     clauses: list[Clause]
@@ -122,7 +139,9 @@ class Section(_Model):
     number: int
     heading: str
     line: int | None
-    kind: Literal["leader", "joint", "topic", "prose"]
+    kind: Literal["leader", "joint", "unit", "topic", "prose"] = Field(
+        description="leader: a person leads its tasks; joint: its units share every task; unit: its unit leads the "
+        "tasks that name none (`一、县示范区管委会牵头工作`); topic; prose")
     leaders: list[Leader]
     units: list[str] = Field(description="units named by a joint heading, handed down to its tasks")
     text: str | None = Field(description="prose of the section (指导思想, 工作目标 …) or text between tasks")
@@ -131,7 +150,7 @@ class Section(_Model):
     items: list[Item]
 
 
-LayoutName = Literal["units-line", "lead-line", "leader-line", "multi-label", "inline", "table", "none"]
+LayoutName = str  # the most common rule of the part's tasks (dutysplit.rules), or `none`
 
 
 class Part(_Model):

@@ -147,7 +147,7 @@ class Resolver:
                     continue
                 seen[u.name] = {"name": u.name, "role": u.role}
                 units.append(seen[u.name])
-        if item is self.last_item and c is item.clauses[-1] and units and self._at_end(item, c):
+        if item is self.last_item and item.clauses and c is item.clauses[-1] and units and self._at_end(item, c):
             last = units[-1]["name"]
             if not unit_like(last) and (len(units) > 1 or len(last) <= 4):
                 units.pop()
@@ -155,7 +155,10 @@ class Resolver:
                 extra["truncated"] = True
                 self.diag("warning", "truncated", item.last,
                           f"task {item.label}: the input ends inside its units; fragment {last!r} is not a unit")
-        if not explicit_lead and not any(u["role"] == "lead" for u in units):
+        if any(st.lead_missing for st in c.statements) and not any(u["role"] == "lead" for u in units):
+            self.diag("warning", "lead_missing", item.last,
+                      f"task {item.label}: its lead cell is empty or cut off; no lead is guessed")
+        elif not explicit_lead and not any(u["role"] == "lead" for u in units):
             if marked:
                 for u in units:
                     if u["name"] in marked:
@@ -183,6 +186,8 @@ class Resolver:
         if not clauses and handed:
             clauses = [Clause(text=item.text, inherited=True, rule="unit_heading" if sec.kind == "unit"
                               else "joint")]
+        elif not clauses:
+            clauses = [Clause(text=item.text, rule="none")]  # a task names no units: still one (empty) clause
         extra = {"leaders": [], "fields": [{"name": n, "kind": k, "value": v, "line": ln}
                                            for n, k, v, ln in item.fields], "truncated": False}
         out_clauses = [self.clause(c, item, handed, extra) for c in clauses]

@@ -151,9 +151,12 @@ def _stream_table(grid: Grid, lines) -> list[Table]:
     names = [c.text for c in cells[:20]]
     joined = join_split(names)
     head: list[tuple[str, list[int]]] = []
-    for name, idx in joined:
+    for k, (name, idx) in enumerate(joined):
         if cell_type(name) != "header" and not (len(name) <= 24 and _is_col(name)):
-            break
+            # an unknown column name between known ones still belongs to the header
+            nxt = joined[k + 1][0] if k + 1 < len(joined) else ""
+            if not (head and len(name) <= 8 and cell_type(name) in ("short", "person") and _is_col(nxt)):
+                break
         head.append((name, idx))
     cols = settle(columns_of([name for name, _ in head]))
     if len(cols) < 3 or not valid(cols):

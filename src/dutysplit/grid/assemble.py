@@ -104,7 +104,9 @@ def split_stream(cells: list[Cell], header: list[Column], breaks: set[int], offs
         if not new and not cur and t == "group" and (num_col is not None or not rows or is_group(c.text)):
             groups.append((len(rows), c))
             continue
-        if new and cur:
+        if new and cur and not (t == "num" and num_col and not any(cell_type(x.text) == "num" for x in cur)
+                                and all(max(fit(roles[j], cell_type(x.text)) for j in range(num_col)) >= 1
+                                        for x in cur)):
             rows.append(cur)
             cur = []
             ptr = -1
@@ -246,8 +248,8 @@ def _inherit(rows: list[Row], roles: list[str], at_end: bool) -> None:
         if prev is not None and not row.truncated:
             if not have & set(unit_cols):
                 lacking = unit_cols  # the whole responsible block was merged with the row above
-            elif set(lead_cols) - have:
-                lacking = [c for c in lead_cols if c not in have]  # the lead cell spans a group of rows
+            elif set(lead_cols) - have and row.continuation:
+                lacking = [c for c in lead_cols if c not in have]  # the lead cell spans the task's rows
             else:
                 lacking = []
             for c in lacking:

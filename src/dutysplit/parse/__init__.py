@@ -33,7 +33,7 @@ def parse_tokens(tokens: list[Token], families: frozenset[str] | None = None) ->
         if tables:
             start = min(start, min(tables))
     notice_seen = False
-    head = title_head(tokens, start)
+    head = title_head(tokens, start) if start not in tables else None
     for tok in tokens[:start]:
         if tok is head:
             continue

@@ -93,10 +93,23 @@ def _is_first_item(t: Token) -> bool:
     return t.role == "item" and t.groups["num"] in ("1", "01") and bool(t.groups["sep"])
 
 
+def _in_attachments(tokens: list[Token], i: int) -> bool:
+    """`附件:1.…` / `2.…`: the numbered entries of an attachment list, not tasks."""
+    for j in range(i - 1, max(-1, i - 6), -1):
+        r = tokens[j].role
+        if r == "attachment":
+            return True
+        if r not in ("item", "debris"):
+            return False
+    return False
+
+
 def _continues(tokens: list[Token], i: int) -> bool:
     """A numbered line followed (within a few lines) by the next number: a list that began before the
     excerpt (a continuation page starting at `15、`)."""
     t = tokens[i]
+    if _in_attachments(tokens, i):
+        return False
     if not (t.role == "item" and t.groups["sep"] or t.role == "item_paren"):
         return False
     n = int(t.groups["num"])

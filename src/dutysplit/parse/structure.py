@@ -25,6 +25,7 @@ _MEASURE = regex.compile(r"^[年月日号%％个万亿千百元米吨人家项�
 _STATEMENT_HINT = regex.compile(r"由|负责|負責|牵头|牽頭|责任单位|責任單位|协办|協辦|配合|[(（\[［〔【]")
 _INLINE = frozenset(("inline_label", "inline_verb", "bare_bracket"))
 _ABOVE = regex.compile(r"^(?:上述|以上)")
+_LINE_ROLES = frozenset(("item", "item_paren", "item_circled", "item_damaged", "subsection", "label", "bracket_line"))
 _SENTENCE_END = ("。", ")", "）", "]", "】", "〕")
 
 
@@ -54,6 +55,7 @@ class Structure:
         self.has_cn = any(t.role == "section" for t in tokens)
         self.free: list[tuple[object, int, str]] = []  # text lines outside tasks since the last task
         self.start = -1  # index of the token the body starts at
+        self.lines_enabled = any(not f.startswith("table_") for f in families)
 
     # ------------------------------------------------------------------------------------ helpers
     def next_role(self, i: int) -> str | None:
@@ -521,13 +523,15 @@ class Structure:
             else:
                 self.doc.keep("attachment", tok.no, tok.text)
             return
+        if not self.lines_enabled and role in _LINE_ROLES:
+            role = "text"  # `--layout table`: only tables give tasks
         if role != "text" and role != "debris":
             self.sub_open = False
         if role in ENDS_TASK and self.item is not None:
             self.close_item()
         if self.front.line(tok):
             return
-        handler = getattr(self, "on_" + role, None)
+        handler = getattr(self, "on_" + role, None) if role != "text" else None
         if handler is None:
             self.on_text(tok, i)
         else:

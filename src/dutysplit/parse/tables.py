@@ -115,6 +115,8 @@ class TableReader:
             elif r == "leader" and c.text.strip():
                 st.leaders.extend(p for p in regex.split(r"[\s、,，;；]+", _clean_text(c.text)) if p)
         st.lines = sorted(row.lines)
+        if "lead" in roles and st.units and not any(roles[k] == "lead" for k, _ in row.cells):
+            st.lead_missing = True  # the table says who leads in its own column: none is guessed
         return Clause([st], text="", rule=f"table_{tb.form}")
 
     def _group(self, part: Part, sec: Section | None, text: str, line: int | None) -> Section:

@@ -27,6 +27,7 @@ class Statement:
     scope: str = "task"  # task | preceding (上述…) | document (以下…均需…, a standing default)
     raw: str = ""
     lines: list[int] = field(default_factory=list)  # line ids it was read from (empty for inline)
+    lead_missing: bool = False  # the source has a place for the lead (a 牵头单位 column) and it is empty
 
     @property
     def has_units(self) -> bool:
