@@ -114,11 +114,12 @@ def _screen(columns, rows, lang: str) -> None:
 
     from .emit.rows import cell, text_cell
 
-    t = Table(show_lines=False)
+    t = Table()
     for c in columns:
-        t.add_column(c.zh if lang == "zh" else c.key, overflow="fold", no_wrap=False,
-                     ratio=4 if c.key == "task" else None)
+        t.add_column(c.zh if lang == "zh" else c.key, overflow="fold", no_wrap=False)
     for r in rows:
+        if r.get("document"):
+            r = {**r, "document": os.path.basename(r["document"])}  # on a screen the file name will do
         t.add_row(*(text_cell(cell(c, r.get(c.key), lang)) for c in columns))
     Console().print(t)
 

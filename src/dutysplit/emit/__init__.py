@@ -90,22 +90,29 @@ class XlsxSink:
         self.book.add(doc)
 
     def close(self) -> str | None:
-        if self.path:
-            from .atomic import replacing
+        try:
+            if self.path:
+                from .atomic import replacing
 
-            with replacing(self.path) as tmp:
-                self.book.save(tmp)
-        else:
-            import io
+                with replacing(self.path) as tmp:
+                    self.book.save(tmp)
+            else:
+                import io
 
-            buf = io.BytesIO()
-            self.book.save(buf)
-            sys.stdout.buffer.write(buf.getvalue())
-            sys.stdout.flush()
+                buf = io.BytesIO()
+                self.book.save(buf)
+                sys.stdout.buffer.write(buf.getvalue())
+                sys.stdout.flush()
+        except OSError as e:
+            self.book.discard()
+            raise OutputError(self.path or "-", f"cannot write: {e.strerror or e}") from None
+        except BaseException:
+            self.book.discard()
+            raise
         return None
 
     def abort(self) -> None:
-        pass
+        self.book.discard()
 
 
 class SqliteSink:

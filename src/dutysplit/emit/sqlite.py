@@ -93,9 +93,12 @@ class Database:
     def _open(self):
         import sqlite3
 
-        folder = os.path.dirname(self.path)
-        if folder:
-            os.makedirs(folder, exist_ok=True)
+        try:
+            folder = os.path.dirname(self.path)
+            if folder:
+                os.makedirs(folder, exist_ok=True)
+        except OSError as e:
+            raise OutputError(self.path, f"cannot write: {e.strerror or e}") from None
         try:
             conn = sqlite3.connect(self.path, isolation_level=None)
             conn.execute("PRAGMA foreign_keys = ON")

@@ -61,6 +61,20 @@ class Sheet:
     def finish(self) -> None:
         self.ws.auto_filter.ref = f"A1:{self.last}{self.rows + 1}"
 
+    def discard(self) -> None:
+        """Close the sheet's stream and remove openpyxl's temporary file (after a failure)."""
+        try:
+            if not self.ws.closed:
+                self.ws.close()
+        except Exception:  # noqa: BLE001 - a stream a failed save left half closed
+            pass
+        writer = getattr(self.ws, "_writer", None)
+        if writer is not None:
+            try:
+                writer.cleanup()
+            except (OSError, ValueError):
+                pass
+
 
 def _styles() -> dict:
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -99,11 +113,18 @@ class Workbook:
         self.documents.add(rows.document_row())
         self.count += 1
 
+    def sheets(self) -> tuple[Sheet, ...]:
+        return (self.tasks, self.units, self.warnings, self.documents)
+
     def save(self, target) -> None:
         """``target``: a path or a binary file object."""
-        for sheet in (self.tasks, self.units, self.warnings, self.documents):
+        for sheet in self.sheets():
             sheet.finish()
         self.wb.save(target)
+
+    def discard(self) -> None:
+        for sheet in self.sheets():
+            sheet.discard()
 
 
 class UnitsWorkbook:
@@ -121,3 +142,7 @@ class UnitsWorkbook:
         self.summary.finish()
         self.rows.finish()
         self.wb.save(target)
+
+    def discard(self) -> None:
+        self.summary.discard()
+        self.rows.discard()
