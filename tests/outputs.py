@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
+from functools import lru_cache
 
 from .conftest import GOLD, ROOT
 
@@ -21,9 +23,15 @@ def cli(*args, **kw):
 
 
 def json_doc(path) -> dict:
+    """The document as `dutysplit parse PATH` prints it (run once per path and content)."""
+    return json.loads(_json_text(str(path), os.stat(path).st_mtime_ns))
+
+
+@lru_cache(maxsize=64)
+def _json_text(path: str, mtime: int) -> bytes:
     r = cli("parse", path)
     assert r.returncode == 0, r.stderr
-    return json.loads(r.stdout)
+    return r.stdout
 
 
 def json_tasks(doc: dict) -> list[dict]:

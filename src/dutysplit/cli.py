@@ -86,7 +86,7 @@ def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, 
     done = failed = skipped = 0
     progress = _progress(len(plan), quiet)
     try:
-        for res in batch.run(plan, opts, workers=workers, debug=debug):
+        for res in emit.results(batch, plan, opts, workers=workers, debug=debug, sink=sink):
             if res.error:
                 failed += 1
                 status = EXIT_FAILED

@@ -11,6 +11,7 @@ held in memory. The file is written atomically (:mod:`.atomic`).
 from __future__ import annotations
 
 import re
+from copy import copy
 
 from .rows import (DOCUMENT_ROW_COLUMNS, TASK_COLUMNS, UNIT_SUMMARY_COLUMNS, UNIT_TASK_COLUMNS,
                    WARNING_COLUMNS, Column, DocumentRows, cell)
@@ -38,6 +39,9 @@ class Sheet:
         self.ws.append([self._cell(col.zh, styles["head"]) for col in columns])
 
     def _cell(self, value, style):
+        """A styled cell; None (an empty cell) stays None, written as nothing."""
+        if value is None:
+            return None
         from openpyxl.cell import WriteOnlyCell
 
         if isinstance(value, str):
@@ -47,10 +51,7 @@ class Sheet:
         c = WriteOnlyCell(self.ws, value=value)
         if c.data_type in ("f", "e"):
             c.data_type = "s"  # text that starts with `=` or reads `#N/A` stays text, never a formula
-        c.alignment = style["alignment"]
-        if style.get("font"):
-            c.font = style["font"]
-            c.fill = style["fill"]
+        c._style = copy(style)  # the style's array, made once (setting fonts and alignments per cell is slow)
         return c
 
     def add(self, row: dict) -> None:
@@ -76,14 +77,20 @@ class Sheet:
                 pass
 
 
-def _styles() -> dict:
+def _styles(wb) -> dict:
+    """The style arrays of a header cell and a body cell of ``wb``."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    return {
-        "head": {"alignment": Alignment(wrap_text=True, vertical="center", horizontal="center"),
-                 "font": Font(bold=True), "fill": PatternFill("solid", fgColor="DDEBF7")},
-        "body": {"alignment": Alignment(wrap_text=True, vertical="top")},
-    }
+    ws = wb.create_sheet("styles")  # a scratch sheet: its cells only carry the styles
+    head = WriteOnlyCell(ws, value="")
+    head.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    head.font = Font(bold=True)
+    head.fill = PatternFill("solid", fgColor="DDEBF7")
+    body = WriteOnlyCell(ws, value="")
+    body.alignment = Alignment(wrap_text=True, vertical="top")
+    wb.remove(ws)
+    return {"head": head._style, "body": body._style}
 
 
 class Workbook:
@@ -93,7 +100,7 @@ class Workbook:
         from openpyxl import Workbook as _Workbook
 
         self.wb = _Workbook(write_only=True)
-        styles = _styles()
+        styles = _styles(self.wb)
         file_cols = (FILE,) if several else ()
         unit_cols = tuple(c for c in UNIT_TASK_COLUMNS if several or c.key != "document")
         self.tasks = Sheet(self.wb, SHEETS[0], file_cols + TASK_COLUMNS, styles)
@@ -134,7 +141,7 @@ class UnitsWorkbook:
         from openpyxl import Workbook as _Workbook
 
         self.wb = _Workbook(write_only=True)
-        styles = _styles()
+        styles = _styles(self.wb)
         self.summary = Sheet(self.wb, "单位汇总", UNIT_SUMMARY_COLUMNS, styles)
         self.rows = Sheet(self.wb, SHEETS[1], UNIT_TASK_COLUMNS, styles)
 
