@@ -218,3 +218,25 @@ def test_deadline_and_checks_in_words(tmp_path):
     assert [row[col["完成时限"]] for row in rows] == ["2024年6月底", None, None]
     assert [row[col["配合单位"]] for row in rows] == [None, "县财政局", None]
     assert rows[2][col["需核对"]] == "原文可能截断" and rows[0][col["需核对"]] is None
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_plain_parse_imports_no_output_library(fmt):
+    """Start-up time: the libraries of the other formats load only when chosen."""
+    r = subprocess.run([*CLI, "parse", str(SAMPLES[2]), "-f", fmt], env={**os.environ, "PYTHONPROFILEIMPORTTIME": "1"},
+                       capture_output=True, cwd=ROOT, timeout=60)
+    assert r.returncode == 0
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in r.stderr.decode().splitlines()
+                if line.startswith("import time:")}
+    assert "dutysplit" in imported and "click" in imported  # the check sees imports
+    assert not imported & {"openpyxl", "rapidfuzz", "sqlite3", "_sqlite3", "rich", "yaml", "pydantic"}
+
+
+def test_output_dir_write_failure_is_one_error_and_the_others_are_written(tmp_path):
+    out = tmp_path / "out"
+    (out / f"{SAMPLES[0].stem}.xlsx").mkdir(parents=True)  # where the first ledger should go: a directory
+    r = cli("parse", *SAMPLES[:2], "-f", "xlsx", "-d", out)
+    assert r.returncode == 1
+    assert r.stderr.decode().splitlines()[0].startswith(f"dutysplit: error: {SAMPLES[0]}: cannot write ")
+    assert (out / f"{SAMPLES[1].stem}.xlsx").read_bytes()[:2] == b"PK"
+    assert not [p for p in out.iterdir() if p.name.startswith(TMP_PREFIX)]

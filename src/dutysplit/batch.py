@@ -170,11 +170,9 @@ def work(job: Job, opts: Options, *, first: bool = True, several: bool = False, 
     if target:
         try:
             if opts.fmt == "xlsx":
-                from .emit import XlsxSink
+                from .emit import write_workbook
 
-                sink = XlsxSink(target, several=False)
-                sink.add(doc)
-                sink.close()
+                write_workbook(target, doc)
             else:
                 write_atomic(target, render(doc, opts, header=True, several=False), bom=opts.excel)
         except OSError as e:

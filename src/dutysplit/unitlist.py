@@ -63,7 +63,8 @@ def run(req: Request) -> int:
     if req.unit:
         entries, how = index.find(entries, req.unit, req.aliases)
         if not entries:
-            click.echo(f"dutysplit: no unit {req.unit!r} in these documents", err=True)
+            with_role = f" with --role {req.role}" if req.role != "any" else ""
+            click.echo(f"dutysplit: no unit {req.unit!r}{with_role} in these documents", err=True)
             return EXIT_FAILED
         if how != "exact" and not req.quiet:
             shown = "、".join(f"{e.unit}({e.place})" if e.place else e.unit for e in entries[:10])

@@ -115,6 +115,21 @@ class XlsxSink:
         self.book.discard()
 
 
+def write_workbook(path: str, doc: dict) -> None:
+    """One document's ledger (--output-dir), written atomically. Raises OSError."""
+    from .atomic import replacing
+    from .xlsx import Workbook
+
+    book = Workbook(several=False)
+    try:
+        book.add(doc)
+        with replacing(path) as tmp:
+            book.save(tmp)
+    except BaseException:
+        book.discard()
+        raise
+
+
 class SqliteSink:
     """Append every document to a database, one transaction each."""
 
