@@ -126,10 +126,14 @@ def test_yaml_for_several_documents_is_a_stream():
 
 
 def test_csv_for_several_documents_has_one_header():
-    r = cli("parse", *SAMPLES, "-f", "csv")
+    r = cli("parse", *SAMPLES, "-f", "csv", "--per", "clause")
     lines = r.stdout.splitlines()
     assert sum(line.startswith("part,section") for line in lines) == 1
     assert len(lines) == 1 + 631
+    r = cli("parse", *SAMPLES, "-f", "csv")  # one row per task
+    lines = r.stdout.splitlines()
+    assert sum(line.startswith("seq,part") for line in lines) == 1
+    assert len(lines) == 1 + 590
 
 
 @pytest.mark.parametrize("encoding,name", [("gb18030", "gb18030"), ("utf-16", "utf-16-le"), ("utf-16-be", "utf-16-be")])

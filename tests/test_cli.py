@@ -45,7 +45,7 @@ def test_yaml_has_the_same_structure_as_json():
 
 
 def test_tsv_has_one_row_per_clause_and_starts_with_the_gold_columns():
-    r = run("parse", S002, "--format", "tsv")
+    r = run("parse", S002, "--format", "tsv", "--per", "clause")
     lines = r.stdout.splitlines()
     assert lines[0].split("\t")[:7] == ["part", "section", "item", "clause", "lead", "units", "text"]
     assert len(lines) == 1 + 163
@@ -61,7 +61,7 @@ def test_stdin(tmp_path):
 
 
 def test_csv_quotes_and_excel_bom():
-    r = run("parse", S002, "--excel")
+    r = run("parse", S002, "--excel", "--per", "clause")
     assert r.exit_code == 0
     assert r.stdout_bytes.startswith(b"\xef\xbb\xbf")
     import csv

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .errors import InputError
 
-EXTENSIONS = {"json": ".json", "jsonl": ".json", "yaml": ".yaml", "tsv": ".tsv", "csv": ".csv"}
+EXTENSIONS = {"json": ".json", "jsonl": ".json", "yaml": ".yaml", "tsv": ".tsv", "csv": ".csv", "xlsx": ".xlsx"}
 TMP_PREFIX = ".dutysplit-tmp-"
 
 
@@ -30,6 +30,8 @@ class Options:
     excel: bool = False
     layout: str = "auto"
     aliases: dict | None = None  # user unit aliases (--aliases), already loaded
+    per: str = "task"  # csv/tsv: one row per task or per clause (--per)
+    lang: str = "en"  # csv/tsv headers: en or zh (--columns)
 
 
 @dataclass(slots=True)
@@ -93,7 +95,7 @@ def render(doc: dict, opts: Options, *, header: bool, several: bool) -> str:
         return emit.to_json(doc) + "\n"
     if fmt == "yaml":
         return ("---\n" if several else "") + emit.to_yaml(doc)
-    return emit.to_table(doc, sep="," if fmt == "csv" else "\t", header=header)
+    return emit.to_table(doc, sep="," if fmt == "csv" else "\t", header=header, per=opts.per, lang=opts.lang)
 
 
 def write_atomic(path: str, text: str, *, bom: bool = False) -> None:
@@ -167,7 +169,12 @@ def work(job: Job, opts: Options, *, first: bool = True, several: bool = False, 
         return res
     if target:
         try:
-            write_atomic(target, render(doc, opts, header=True, several=False), bom=opts.excel)
+            if opts.fmt == "xlsx":
+                from .emit import write_workbook
+
+                write_workbook(target, doc)
+            else:
+                write_atomic(target, render(doc, opts, header=True, several=False), bom=opts.excel)
         except OSError as e:
             res.error = f"cannot write {target}: {e.strerror or e}"
             return res

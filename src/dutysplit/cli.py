@@ -9,7 +9,7 @@ import click
 from . import __version__
 from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
-FORMATS = ("json", "jsonl", "yaml", "tsv", "csv")
+FORMATS = ("json", "jsonl", "yaml", "tsv", "csv", "xlsx", "sqlite")  # emit.FORMATS, without importing emit
 LAYOUTS = ("auto", "lines", "inline", "table")
 
 
@@ -27,7 +27,9 @@ def main() -> None:
 @click.argument("files", nargs=-1, required=True)
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="json (default): the whole document (JSON Lines for several inputs); jsonl: one document "
-                   "per line; yaml: the same structure; tsv/csv: one row per clause.")
+                   "per line; yaml: the same structure; tsv/csv: one row per task (--per); xlsx: the Excel "
+                   "ledger (任务台账, 按单位, 需核对, 文件信息); sqlite: append to a database (-o FILE.db). "
+                   "Default: from the -o extension, else json.")
 @click.option("--pretty", is_flag=True, help="Indent JSON output (one input).")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False),
               help="Write everything to this file (atomically) instead of standard output.")
@@ -38,6 +40,10 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Parallel workers (default: all cores). Output stays in input order.")
 @click.option("--excel", is_flag=True, help="CSV with a byte-order mark so that Excel opens it right (implies -f csv).")
+@click.option("--columns", "lang", type=click.Choice(("en", "zh")), default=None,
+              help="csv/tsv headers: en (default, snake_case) or zh (Chinese, names joined by 、, checks in words).")
+@click.option("--per", type=click.Choice(("task", "clause")), default=None,
+              help="csv/tsv rows: task (default: one per task) or clause (the first seven columns are the gold shape).")
 @click.option("--encoding", default=None, help="Force an input encoding (default: detect).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=50 * 1024 * 1024, show_default=True,
               help="Refuse inputs larger than this.")
@@ -49,17 +55,15 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 when any document has warnings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
 @click.option("--debug", is_flag=True, help="Show a traceback for unexpected errors.")
-def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, excel, encoding, max_bytes,
-          layout, aliases_file, strict, quiet, debug):
+def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, excel, lang, per, encoding,
+          max_bytes, layout, aliases_file, strict, quiet, debug):
     """Parse FILES (files, directories, or - for standard input).
 
     Exit status: 0 all parsed; 1 some input failed (or, with --strict, had warnings); 2 usage error.
     """
-    from . import batch
+    from . import batch, emit
 
-    if excel and fmt not in (None, "csv"):
-        raise click.UsageError(f"--excel writes CSV; it does not go with --format {fmt}")
-    fmt = "csv" if excel else (fmt or "json")
+    fmt = _choose_format(fmt, output, output_dir, excel, lang, per)
     _check_encoding(encoding)
     if output and output_dir:
         raise click.UsageError("-o/--output and --output-dir exclude each other")
@@ -68,21 +72,21 @@ def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, 
     plan = batch.plan(list(files), pattern)
     if not plan:
         raise click.UsageError(f"no input files (directories searched for {pattern!r})")
-    opts = batch.Options(fmt=fmt, pretty=pretty, encoding=encoding, max_bytes=max_bytes, output_dir=output_dir,
-                         skip_existing=skip_existing, excel=excel, layout=layout, aliases=_aliases(aliases_file))
-    workers = jobs or os.cpu_count() or 1
     several = len(plan) > 1
+    sink = _sink(fmt, output, output_dir, several, plan)
+    opts = batch.Options(fmt="dict" if sink else fmt, pretty=pretty, encoding=encoding, max_bytes=max_bytes,
+                         output_dir=output_dir, skip_existing=skip_existing, excel=excel, layout=layout,
+                         aliases=_aliases(aliases_file), per=per or "task", lang=lang or "en")
+    workers = jobs or os.cpu_count() or 1
     lines_mode = fmt == "jsonl" or (fmt == "json" and several)
-    out = _Out(output, bom=excel)
+    out = _Out(None if sink else output, bom=excel)
     if fmt in ("tsv", "csv") and not output_dir:
-        from . import emit
-
-        out.write(emit.header(sep="," if fmt == "csv" else "\t"))
+        out.write(emit.header(sep="," if fmt == "csv" else "\t", per=opts.per, lang=opts.lang))
     status = EXIT_OK
     done = failed = skipped = 0
     progress = _progress(len(plan), quiet)
     try:
-        for res in batch.run(plan, opts, workers=workers, debug=debug):
+        for res in emit.results(batch, plan, opts, workers=workers, debug=debug, sink=sink):
             if res.error:
                 failed += 1
                 status = EXIT_FAILED
@@ -101,8 +105,22 @@ def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, 
                     status = EXIT_FAILED
                 if res.text is not None:
                     out.write(res.text)
+                elif sink and res.doc is not None:
+                    sink.add(res.doc)
             if progress:
                 progress.advance()
+        if sink:
+            note = sink.close()
+            if note and not quiet:
+                click.echo(f"dutysplit: {note}", err=True)
+    except emit.OutputError as e:
+        sink.abort()
+        _error(e.path, e.reason)
+        sys.exit(EXIT_FAILED)
+    except BaseException:
+        if sink:
+            sink.abort()
+        raise
     finally:
         if progress:
             progress.stop()
@@ -110,6 +128,33 @@ def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, 
     if output_dir and not quiet:
         click.echo(f"dutysplit: {done} written, {skipped} skipped, {failed} failed", err=True)
     sys.exit(status)
+
+
+def _choose_format(fmt, output, output_dir, excel, lang, per) -> str:
+    from . import emit
+
+    try:
+        fmt = emit.choose_format(fmt, output, excel=excel)
+        emit.check_binary_stdout(fmt, output, output_dir)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    if (lang or per) and fmt not in ("csv", "tsv"):
+        raise click.UsageError(f"--columns and --per shape csv/tsv tables; they do not go with --format {fmt}")
+    return fmt
+
+
+def _sink(fmt, output, output_dir, several, plan):
+    """The writer of xlsx (one workbook) or sqlite (one database): it takes documents, not text."""
+    from . import emit
+
+    if fmt not in emit.SINKS or output_dir:
+        return None
+    inputs = frozenset(os.path.realpath(j.path) for j in plan if j.path != "-")
+    try:
+        return emit.open_sink(fmt, output, several=several, inputs=inputs)
+    except emit.OutputError as e:
+        _error(e.path, e.reason)
+        sys.exit(EXIT_FAILED)
 
 
 def _aliases(path: str | None) -> dict | None:
@@ -139,72 +184,34 @@ def _check_encoding(encoding: str | None) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("--unit", "unit", default=None, help="Only this unit (as written or canonical): its tasks.")
-@click.option("-f", "--format", "fmt", type=click.Choice(("table", "json", "csv")), default="table",
-              show_default=True, help="table: rich on a terminal, else tab-separated; json; csv.")
+@click.option("--unit", "unit", default=None,
+              help="Only this unit and its tasks: a name as written or canonical selects it exactly; other text "
+                   "finds every unit whose name contains it, then similar names (财政 → 市财政局, 县财政局 …).")
+@click.option("--role", type=click.Choice(("lead", "support", "any")), default="any", show_default=True,
+              help="lead: tasks the unit leads; support: tasks it takes part in without leading.")
+@click.option("-f", "--format", "fmt", type=click.Choice(("table", "json", "csv", "tsv", "xlsx")), default=None,
+              help="table (default): rich on a terminal, else tab-separated; json; csv; tsv; xlsx. "
+                   "Default: from the -o extension, else table.")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
+@click.option("--excel", is_flag=True, help="CSV with a byte-order mark (implies -f csv).")
+@click.option("--columns", "lang", type=click.Choice(("en", "zh")), default="en", show_default=True,
+              help="Header language of table/csv/tsv.")
 @click.option("--aliases", "aliases_file", type=click.Path(dir_okay=False), help="Unit aliases (see parse).")
 @click.option("--glob", "pattern", default="*.txt", show_default=True, help="Files to take from directories.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Parallel workers.")
 @click.option("--encoding", default=None, help="Force an input encoding.")
-def units(files, unit, fmt, aliases_file, pattern, jobs, encoding):
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
+def units(files, unit, role, fmt, output, excel, lang, aliases_file, pattern, jobs, encoding, quiet):
     """The per-unit index across FILES: what each unit leads and takes part in.
 
     Units are one per canonical name and place (the 县发改局 of one county is not that of another).
     """
-    import json
+    from .unitlist import Request, run
 
-    from . import batch, index
-
-    plan = batch.plan(list(files), pattern)
-    if not plan:
-        raise click.UsageError(f"no input files (directories searched for {pattern!r})")
-    aliases = _aliases(aliases_file)
     _check_encoding(encoding)
-    opts = batch.Options(fmt="dict", encoding=encoding, aliases=aliases)
-    docs, status = [], EXIT_OK
-    for res in batch.run(plan, opts, workers=jobs or os.cpu_count() or 1):
-        if res.error:
-            _error(res.job.path, res.error)
-            status = EXIT_FAILED
-        else:
-            docs.append(res.doc)
-    entries = index.build(docs)
-    if unit:
-        entries = index.select(entries, unit, aliases)
-        if not entries:
-            click.echo(f"dutysplit: no unit {unit!r} in these documents", err=True)
-            sys.exit(EXIT_FAILED)
-    if fmt == "json":
-        _write_stdout(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2) + "\n")
-        sys.exit(status)
-    if unit or fmt == "csv":
-        head = ("unit", "place", "kind", "role", "document", "year", "part", "section", "item", "text")
-        rows = [(e.unit, e.place or "", e.kind, r["role"], r["document"] or "", str(r["year"] or ""), str(r["part"]),
-                 r["section"], r["item"], r["text"]) for e in entries for r in e.led + e.joined]
-    else:
-        head = ("unit", "place", "kind", "led", "joined", "names")
-        rows = [(e.unit, e.place or "", e.kind, str(len(e.led)), str(len(e.joined)), "|".join(sorted(e.names)))
-                for e in entries]
-    if fmt == "csv":
-        import csv
-        import io
-
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\r\n")
-        w.writerow(head)
-        w.writerows(rows)
-        _write_stdout(buf.getvalue())
-    elif sys.stdout.isatty():
-        from rich.console import Console
-        from rich.table import Table
-
-        t = Table(*head)
-        for row in rows:
-            t.add_row(*row)
-        Console().print(t)
-    else:
-        _write_stdout("".join("\t".join(c.replace("\t", " ") for c in row) + "\n" for row in [head, *rows]))
-    sys.exit(status)
+    sys.exit(run(Request(files=files, unit=unit, role=role, fmt=fmt, output=output, excel=excel, lang=lang,
+                         aliases=_aliases(aliases_file), pattern=pattern, jobs=jobs, encoding=encoding,
+                         quiet=quiet)))
 
 
 class _Out:
