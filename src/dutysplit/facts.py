@@ -34,7 +34,8 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-DEADLINE_FIELD = re.compile(r"时限|完成时间|时间节点|期限|截止时间|完成日期|計劃完成|完成時間|時限")  # a field name that holds a deadline
+# a field whose name says it holds a deadline (whatever kind the table reader gave it)
+DEADLINE_FIELD = re.compile(r"时限|完成时间|时间节点|期限|截止时间|完成日期|計劃完成|完成時間|時限")
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9}
@@ -117,20 +118,21 @@ def _deadline_patterns() -> tuple:
                             r"|(?P<verb>开工|完工|完成|建成|竣工|投产|投用|投运|开通|启用|实现|基本建成|全面建成))?"
                             r"(?!\s?(?:\d|[一二三四五六七八九十]{1,3}\s?月|上半年|下半年|第?[一二三四1-4]\s?季度|度))"
                             + _NOT_START)),
-        ("year_end", re.compile(r"(?=[今本当年岁])(?:今年|本年|当年)?(?:年底|年末|岁末)(?:前)?|(?:今年|本年|当年)?年内")),
-        ("years_within", re.compile(rf"(?=[0-9一二两三四五六七八九十])(?<![\d.年])(?P<n>\d{{1,2}}|[一二两三四五六七八九十]{{1,2}})\s?年(?:之)?内")),
+        ("year_end", re.compile(r"(?=[今本当年岁])(?:(?:今年|本年|当年)?(?:年底|年末|岁末)(?:前)?|(?:今年|本年|当年)?年内)")),
+        ("years_within", re.compile(r"(?=[0-9一二两三四五六七八九十])(?<![\d.年])"
+                                    r"(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,2})\s?年(?:之)?内")),
         ("plan", re.compile(r"(?=[“\"十])[“\"]?十(?P<n>[一二三四五六七八九])五[”\"]?\s?(?:规划)?\s?(?:末|期末|期间|时期)")),
-        ("ongoing", re.compile(r"(?=[长長常持])长期(?:坚持|推进|开展|实施|执行)|長期(?:堅持|推進|開展|實施|執行)"
+        ("ongoing", re.compile(r"(?=[长長常持])(?:长期(?:坚持|推进|开展|实施|执行)|長期(?:堅持|推進|開展|實施|執行)"
                                r"|常态化(?:推进|开展|运作|运行|实施|落实|抓好|做好)|常態化(?:推進|開展|運作|實施|落實)"
                                # 持续/持續 before a verb; not 可持续, 持续性, nor an outcome (持续增长, 持续健康发展)
-                               r"|(?<!可)持[续續](?!性|时间|時間|发展|發展|增长|增長|健康|向好|稳定|穩定)[\u4e00-\u9fff]{1,2}")),
+                               r"|(?<!可)持[续續](?!性|时间|時間|发展|發展|增长|增長|健康|向好|稳定|穩定)[\u4e00-\u9fff]{1,2})")),
     )
 
 
 _HINTS = {"ymd": ("月",), "numeric": (".", "-", "/"), "quarter": ("季", "半年", "年中"), "year": ("年",),
           "year_end": ("年底", "年末", "岁末", "年内"), "years_within": ("年内", "年之内"), "plan": ("五",),
           "ongoing": ("长期", "長期", "常态化", "常態化", "持续", "持續")}
-_FIELD_ONGOING = re.compile(r"长期|持续|常态|常年|長期|持續|每年|全年常态")
+_FIELD_ONGOING = re.compile(r"长期|持续|常态|常年|長期|持續|每年")
 _FIELD_YEAR = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s?年?(?!\s?[\d.\-/月年])|全年|年内")
 
 
@@ -167,7 +169,8 @@ def _candidate(kind: str, m: re.Match, year: int | None, field: bool) -> tuple |
             month = 12 if g["half"] == "下半年" else 6
         else:
             month = 3 * (_int(g["q"]) or 0)
-        return (y, month, _last_day(y, month), 1), "quarter", y and f"{y:04d}-{month:02d}-{_last_day(y, month):02d}", raw
+        last = _last_day(y, month)
+        return (y, month, last, 1), "quarter", y and f"{y:04d}-{month:02d}-{last:02d}", raw
     if kind == "year":
         if not (g.get("suf") or g.get("pre") or g.get("verb")):
             return None  # `2016年计划…` names a year, sets no deadline (`2024年开工` does)
@@ -232,7 +235,8 @@ def deadline(text: str, fields: list[dict] = (), year: int | None = None) -> dic
     """``{raw, date, kind, source}`` of a task: from a deadline field, else from its text."""
     field_raw = None
     for f in fields:
-        if (f.get("kind") == "deadline" or DEADLINE_FIELD.search(f.get("name") or "")) and (f.get("value") or "").strip():
+        named = f.get("kind") == "deadline" or DEADLINE_FIELD.search(f.get("name") or "")
+        if named and (f.get("value") or "").strip():
             field_raw = f["value"].strip()
             best = _choose(_scan(field_raw, year, True))
             if best:
