@@ -89,3 +89,14 @@ def test_unknown_unit_and_missing_file(tmp_path):
     missing = tmp_path / "nope.txt"
     out = cli("show", missing)
     assert out.returncode == 1 and out.stderr == f"dutysplit: error: {missing}: no such file\n"
+
+
+def test_closed_pipe_ends_quietly(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text((ROOT / "samples" / "004_2fb903112776d0b8.txt").read_text(encoding="utf-8") * 4, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "dutysplit", "show", str(big), "--width", "30"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+    proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away, as `| head -1` does
+    assert proc.wait(timeout=60) == 0
+    assert proc.stderr.read() == b""

@@ -292,7 +292,22 @@ def _load_for_view(paths, encoding, aliases, debug) -> list[dict]:
 def _console(width: int | None):
     from rich.console import Console
 
-    return Console(width=width, soft_wrap=False, highlight=False, emoji=False)
+    console = Console(width=width, soft_wrap=False, highlight=False, emoji=False)
+
+    def closed_pipe() -> None:  # `dutysplit show … | head`: end quietly, as parse does
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_OK)
+
+    console.on_broken_pipe = closed_pipe
+    return console
+
+
+def _internal_error(what: str, e: Exception, debug: bool) -> None:
+    if debug:
+        raise e
+    _error(what, f"internal error: {type(e).__name__}: {e}")
+    sys.exit(EXIT_FAILED)
 
 
 @main.command("diff")
@@ -325,7 +340,10 @@ def diff_command(old, new, fmt, output, min_score, pretty, width, aliases_file, 
     if fmt == "xlsx" and not output:
         raise click.UsageError("-f xlsx writes a workbook: give it a file with -o")
     old_doc, new_doc = _load_for_view((old, new), encoding, _aliases(aliases_file), debug)
-    report = diff.compare(old_doc, new_doc, diff.MIN_SCORE if min_score is None else min_score)
+    try:
+        report = diff.compare(old_doc, new_doc, diff.MIN_SCORE if min_score is None else min_score)
+    except Exception as e:  # noqa: BLE001 - a bug: one line, no traceback without --debug
+        _internal_error(new, e, debug)
     fmt = fmt or ("text" if sys.stdout.isatty() and not output else "json")
     try:
         if fmt == "xlsx":
@@ -355,6 +373,8 @@ def diff_command(old, new, fmt, output, min_score, pretty, width, aliases_file, 
     except OSError as e:
         _error(output or "-", f"cannot write: {e.strerror or e}")
         sys.exit(EXIT_FAILED)
+    except Exception as e:  # noqa: BLE001
+        _internal_error(new, e, debug)
     sys.exit(EXIT_OK)
 
 
@@ -379,6 +399,8 @@ def show_command(file, unit, width, aliases_file, encoding, debug):
     except BrokenPipeError:
         _write_stdout("")
         shown = 1
+    except Exception as e:  # noqa: BLE001 - a bug: one line, no traceback without --debug
+        _internal_error(file, e, debug)
     if unit and not shown:
         click.echo(f"dutysplit: no task of unit {unit!r} in {file}", err=True)
         sys.exit(EXIT_FAILED)
