@@ -1,10 +1,11 @@
-"""The pipeline, end to end: read → clean → lex → parse → resolve. Returns plain dicts (fast path)."""
+"""The pipeline, end to end: read → clean → lex → parse → resolve → facts. Returns plain dicts (fast path)."""
 from __future__ import annotations
 
 import hashlib
 
 from .clean import clean_lines
 from .errors import InputError
+from .facts import annotate
 from .lex import lex
 from .parse import parse_tokens
 from .read import DEFAULT_MAX_BYTES, Source, read_bytes, read_path, split_lines
@@ -28,7 +29,8 @@ def run_text(text: str, source: dict, *, layout: str = "auto", aliases: dict[str
     lines, cuts = split_paragraphs(split_lines(text))
     tokens = lex(clean_lines(lines))
     source = {**source, "split_lines": cuts}
-    return resolve(parse_tokens(tokens, families), source, text=text, aliases=aliases)
+    doc = resolve(parse_tokens(tokens, families), source, text=text, aliases=aliases)
+    return annotate(doc)  # deadlines and targets: a post-pass over the resolved document
 
 
 def _source_dict(src: Source) -> dict:

@@ -100,6 +100,32 @@ class ItemField(_Model):
     line: int | None
 
 
+class Deadline(_Model):
+    raw: str | None = Field(description="as written: the phrase of the text (`2024年6月底前`) or the whole value of "
+                            "the deadline field; null when nothing is found")
+    date: str | None = Field(description="ISO 8601, the LAST day meant (`6月底前` → …-06-30, `三季度` → …-09-30); "
+                             "the year from the document's `meta.year` when the text has none; null when "
+                             "unknown or for ongoing work")
+    kind: Literal["date", "quarter", "year", "ongoing", "none"] = Field(
+        description="date: a day or month (`2024年6月底前`, `年底前`); quarter: a quarter or half year (`三季度`, "
+        "`上半年`); year: a whole year or several (`年内`, `2025年前`, `3年内`, `“十四五”期间`); ongoing: no end "
+        "(`长期坚持`, `持续推进`); none: nothing found")
+    source: Literal["field", "text"] | None = Field(
+        description="field: a 完成时限/时限/完成时间 line or column (it beats the text); text: the task's words")
+
+
+class Target(_Model):
+    raw: str = Field(description="as written, qualifiers included (`50亿元以上`, `不低于90%`)")
+    value: float = Field(description="the number, 万/亿 and Chinese numerals folded in (`1.2万人` → 12000); a "
+                         "percentage as written (`6%` → 6); the upper end of a range")
+    unit: str = Field(description="unit of measure (`人`, `个`, `元`, `%`, `百分点`, `公里` …; data/quantity_units.tsv)")
+    qualifier: str | None = Field(description="as written: 左右, 以上, 以内, 以下, 不低于, 不少于, 不超过, 超过, 余 …")
+    direction: Literal["at_least", "at_most", "about", "range"] | None = Field(
+        description="what the qualifier means; range: `3-5万人` (see `low`); null: an exact figure")
+    low: float | None = Field(description="the lower end of a written range (`1到2个` → 1), else null")
+    span: Span = Field(description="[start, end) character offsets of `raw` in the task's `text`")
+
+
 class Leader(_Model):
     name: str
     title: str | None = Field(description="normalised from data/titles.tsv (`县委常委` → `常委`)")
@@ -125,6 +151,9 @@ class Item(_Model):
     leaders: list[Leader] = Field(description="the task's own leader(s): `牵头市领导:`, `责任领导:`, 分管领导 column")
     fields: list[ItemField] = Field(description="other lines or columns of the task: 完成时限, 推进情况 …")
     clauses: list[Clause]
+    deadline: Deadline = Field(description="the task's deadline: from its deadline field, else from its text "
+                               "(the latest written); kind none when there is none (schema 1.1)")
+    targets: list[Target] = Field(description="every quantity written in the task's text, in order (schema 1.1)")
 
 
 class Subheading(_Model):
