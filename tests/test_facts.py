@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+import dutysplit
+
 from dutysplit.facts import cn_number, deadline, targets
 
 from .conftest import ROOT
@@ -144,7 +146,7 @@ def test_cli_output_carries_deadline_and_targets(tmp_path):
     out = subprocess.run([sys.executable, "-m", "dutysplit", "parse", str(src)], capture_output=True, text=True,
                          check=True)
     doc = json.loads(out.stdout)
-    assert doc["schema_version"] == "1.1"
+    assert doc["schema_version"] == dutysplit.SCHEMA_VERSION
     first, second = doc["parts"][0]["sections"][0]["items"]
     assert first["deadline"] == {"raw": "2024年6月底前", "date": "2024-06-30", "kind": "date", "source": "field"}
     assert [(t["value"], t["unit"]) for t in first["targets"]] == [(12000, "人")]

@@ -164,7 +164,7 @@ def deadline(item: dict) -> tuple[str | None, str | None]:
     """The task's deadline as written and as an ISO date: the item's ``deadline`` ({raw, date, kind})
     where the parser gives one, else the first field of kind ``deadline`` (no date)."""
     d = item.get("deadline")
-    if d:
+    if d and d.get("raw"):
         return d.get("raw"), d.get("date")
     for f in item["fields"]:
         if f["kind"] == "deadline":

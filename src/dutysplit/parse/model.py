@@ -108,8 +108,9 @@ class Doc:
     standing: list[tuple[str, int | None]] = field(default_factory=list)  # standing defaults (document facts)
 
     def diag(self, level: str, code: str, line: int | None, message: str) -> None:
-        if any(d["code"] == code and d["line"] == line for d in self.diagnostics):
-            return
+        if code in ("truncated", "lead_missing") and any(d["code"] == code and d["line"] == line
+                                                         for d in self.diagnostics):
+            return  # said once per line
         self.diagnostics.append({"level": level, "code": code, "line": line, "message": message})
 
     def keep(self, kind: str, no: int, text: str) -> None:

@@ -23,7 +23,7 @@ _SEP_SPACES = regex.compile(r"[ \u3000]*([、,，;；])[ \u3000]*")
 _SPACES = regex.compile(r"[ \u3000\t]+")
 _MARKS = "*＊★☆▲"
 _COLLECTIVE = ("各", "有关", "相关", "其他", "全体", "省直", "市直", "县直", "区直")
-_OURS = ("我市", "我县", "我区", "我省", "本市", "全市", "全县", "全区")
+_OURS = ("我市", "我县", "我区", "我省", "本市", "本县", "本区")
 _ETC_DROP = frozenset(("", "部门", "单位", "单位部门", "部门单位", "等"))
 _HAN = regex.compile(r"^\p{Han}{2,4}$")
 # words a name never starts with: a question, a pointer back or forward, a generic reference
