@@ -182,6 +182,16 @@ class Structure:
         self.sub_open = True
         self.inner = 0
 
+    @staticmethod
+    def _head_of(item: Item) -> int:
+        """Index of the line that opened the last statement block (continuations are few; bounded walk)."""
+        k = len(item.statements) - 1
+        while k > 0 and item.statements[k][2]:
+            k -= 1
+            if len(item.statements) - k > 64:
+                break
+        return k
+
     def _before_above(self, i: int) -> bool:
         """Text lines up to a `上述…由…` line, nothing else between."""
         for j in range(i + 1, min(len(self.tokens), i + 12)):
@@ -478,7 +488,7 @@ class Structure:
         from ..vocab import UNIT_ROLES, role_of
 
         prev = item.statements[-1][1]
-        head = next((t for _, t, cont in reversed(item.statements) if not cont), "")
+        head = item.statements[self._head_of(item)][1]
         if prev.rstrip().endswith(_SENTENCE_END) or has_label_start(tok.text) or not has_label_start(head):
             return False
         label = regex.split(r"[:：]", head, maxsplit=1)[0]

@@ -26,10 +26,12 @@ def _top_level(text: str, pr: dict[int, int]):
     if not pr:
         return lambda i: True
     inside = bytearray(len(text) + 1)
-    for a, b in pr.items():
-        if not inside[a]:
-            for k in range(a + 1, b):
-                inside[k] = 1
+    reach = -1
+    for a in sorted(pr):  # outermost groups first: each index is marked once
+        b = pr[a]
+        if a > reach:
+            inside[a + 1:b] = b"\x01" * max(0, b - a - 1)
+            reach = b - 1
     return lambda i: not inside[i]
 
 
