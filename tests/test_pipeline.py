@@ -200,6 +200,17 @@ def test_disk_full_with_o(tmp_path):
     assert list(tmp_path.iterdir()) == []  # neither the output nor a temporary file
 
 
+def test_o_into_a_place_that_cannot_be_written(tmp_path):
+    """A real failure, also for root: the parent 'directory' is a file. Before: a traceback."""
+    (tmp_path / "file").write_text("x")
+    out = tmp_path / "file" / "out.json"
+    r = cli("parse", S002, "-q", "-o", out)
+    assert r.returncode == 3
+    err = r.stderr.decode("utf-8")
+    assert err.startswith(f"dutysplit: error: {out}: cannot write: ") and err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_disk_full_with_output_dir(tmp_path, jobs):
     inputs = copies(tmp_path / "in", 4)

@@ -190,15 +190,16 @@ def write_atomic(path: str, text: str, *, bom: bool = False) -> None:
 def check_output(path: str, jobs: list[Job]) -> None:
     """Refuse ``-o PATH`` (OutputError, exit code 2) when PATH is one of the inputs — the same file,
     also through a symbolic or hard link — or exists and is not a regular file (a device, a FIFO, a
-    directory): the rename would replace it. ``-`` is standard output and always fine."""
+    directory): the rename would replace it. A PATH that cannot be looked at (a file as its directory)
+    cannot be written: exit code 3, before any parsing. ``-`` is standard output and always fine."""
     if path == "-":
         return
     try:
         st = os.stat(path)
     except FileNotFoundError:
         return
-    except OSError as e:
-        raise OutputError(path, f"cannot write: {e.strerror or e}", EXIT_USAGE) from None
+    except OSError as e:  # `file/out.json`, a path too long...: it cannot be written (exit code 3)
+        raise OutputError(path, f"cannot write: {e.strerror or e}") from None
     if not stat.S_ISREG(st.st_mode):
         raise OutputError(path, "exists and is not a regular file: not replaced (-o - writes to standard "
                                 "output)", EXIT_USAGE)
