@@ -91,17 +91,24 @@ def imap(fn: Callable, args: Iterable[tuple], *, workers: int, init: Callable | 
     exhausted = False
     try:
         while True:
-            for slot in slots:  # keep every idle worker busy, within the window
+            for k, slot in enumerate(slots):  # keep every idle worker busy, within the window
                 if exhausted or sent - next_out >= window:
                     break
-                if slot.job is None:
-                    item = next(pending, None)
-                    if item is None:
-                        exhausted = True
-                        break
-                    slot.job, a = item
+                if slot.job is not None:
+                    continue
+                item = next(pending, None)
+                if item is None:
+                    exhausted = True
+                    break
+                try:
                     slot.conn.send(item)
-                    sent += 1
+                except OSError:  # an idle worker that died (killed from outside): replace it
+                    slot.proc.join()
+                    slot.conn.close()
+                    slot = slots[k] = _Slot(ctx, fn, init, init_args)
+                    slot.conn.send(item)
+                slot.job = item[0]
+                sent += 1
             while next_out in done:
                 out = done.pop(next_out)
                 next_out += 1
