@@ -219,7 +219,7 @@ def scaling(report: list[str]) -> None:
 
 HOSTILE = {
     "one long unit name: `1.任务。\\n责任单位:` + `财政局` × 13,334": "1.任务。\n责任单位:" + "财政局" * 13334,
-    "a 1 MB line of ` |`-separated cells (`x |` × 333,334)": "x |" * 333_334,
+    "a 1 MB line of ` \\|`-separated cells (`x \\|` × 333,334)": "x |" * 333_334,  # \\| in a Markdown table
 }
 HOSTILE_SECONDS, HOSTILE_MB = 2.0, 200
 
