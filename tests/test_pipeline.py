@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import pty
-import shutil
 import signal
 import stat
 import subprocess

@@ -11,7 +11,6 @@ file). Killing is certain where an exception raised at a random point of a worke
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import signal
 import traceback
 from collections.abc import Callable, Iterable, Iterator
