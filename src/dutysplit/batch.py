@@ -357,7 +357,7 @@ def run(jobs: list[Job], opts: Options, *, workers: int = 1, stdin: bytes | None
         if opts.output_dir:
             _remove(temporary_path(output_path(jobs[n], opts), pid))
 
-    results = imap(_work_star, args(), workers=workers, on_abandon=abandoned)
+    results = imap(_work_star, args(), workers=min(workers, len(jobs)), on_abandon=abandoned)
     try:
         for job, out in zip(jobs, results):
             if isinstance(out, Died):
