@@ -6,6 +6,10 @@
 2. In-process throughput over all samples (MB/s, docs/s) vs reading + NFKC-normalising the same text.
 3. A batch of 1,000 documents (copies of the samples): docs/s with 1 and 2 worker processes, peak RSS.
 4. Scaling: 1x, 4x, 16x a large document (the samples concatenated).
+5. Hostile inputs (issue 10): wall time and peak memory of `dutysplit parse` on each, in a fresh
+   process, best of 3; target under 2 s and under 200 MB each.
+
+    python bench/bench.py hostile                  # only step 5
 A missed target gets a cProfile of its hot spots.
 """
 from __future__ import annotations
@@ -213,10 +217,57 @@ def scaling(report: list[str]) -> None:
     ]
 
 
+HOSTILE = {
+    "one long unit name: `1.任务。\\n责任单位:` + `财政局` × 13,334": "1.任务。\n责任单位:" + "财政局" * 13334,
+    "a 1 MB line of ` \\|`-separated cells (`x \\|` × 333,334)": "x |" * 333_334,  # \\| in a Markdown table
+}
+HOSTILE_SECONDS, HOSTILE_MB = 2.0, 200
+
+
+def _run_measured(cmd: list[str], timeout: float = 600) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS in MB, exit status) of one run of ``cmd`` in a fresh process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        proc.returncode = 0
+    return time.perf_counter() - t0, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def hostile(report: list[str]) -> None:
+    exe = str(BIN / "dutysplit") if (BIN / "dutysplit").exists() else None
+    base = [sys.executable, "-m", "dutysplit"] if exe is None else [exe]
+    import dutysplit
+
+    tmp = Path(tempfile.mkdtemp(prefix="dutysplit-hostile-"))
+    rows, ok = [], True
+    try:
+        for name, text in HOSTILE.items():
+            p = tmp / "input.txt"
+            p.write_text(text, encoding="utf-8")
+            runs = [_run_measured(base + ["parse", str(p), "-q"]) for _ in range(3)]
+            wall, rss = min(r[0] for r in runs), max(r[1] for r in runs)
+            good = wall < HOSTILE_SECONDS and rss < HOSTILE_MB and all(r[2] == 0 for r in runs)
+            ok = ok and good
+            rows.append(f"| {name} | {len(text.encode()):,} B | {wall:.2f} s | {rss:.0f} MB | {verdict(good)} |")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    report += [
+        "## 5. Hostile inputs (`dutysplit parse FILE -q`, a fresh process each, best wall time of 3, peak RSS)", "",
+        f"Code: `{Path(dutysplit.__file__).parent}`", "",
+        "| input | size | wall time | peak RSS | < 2 s and < 200 MB |", "| --- | --- | --- | --- | --- |", *rows, "",
+        f"Target: each under {HOSTILE_SECONDS:.0f} s and {HOSTILE_MB} MB — {verdict(ok)}.", "",
+    ]
+
+
 def main() -> None:
+    steps = {"cold_start": cold_start, "throughput": throughput, "batch": batch, "scaling": scaling,
+             "hostile": hostile}
+    chosen = [steps[a] for a in sys.argv[1:]] or list(steps.values())
     report = ["# dutysplit benchmarks", "", "Produced by `python bench/bench.py`; every figure is measured "
               "in the same run as what it is compared with.", "", "## Machine", "", machine(), ""]
-    for step in (cold_start, throughput, batch, scaling):
+    for step in chosen:
         step(report)
         print(f"done: {step.__name__}", file=sys.stderr, flush=True)
     print("\n".join(report))

@@ -89,7 +89,7 @@ def test_missing_file_is_one_line_on_stderr_and_exit_1():
 def test_one_bad_file_does_not_stop_the_others(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01\x02binary")
-    r = run("parse", str(bad), S002, "--format", "tsv")
+    r = run("parse", str(bad), S002, "--format", "tsv", "-q")  # -q: no warnings, errors only
     assert r.exit_code == 1
     assert r.stderr.strip() == f"dutysplit: error: {bad}: binary file (contains NUL bytes)"
     assert len(r.stdout.splitlines()) == 164

@@ -68,7 +68,8 @@ def test_binary_png(tmp_path):
 def test_invalid_utf8_not_gb18030(tmp_path):
     # 0xFF is a lead byte in neither encoding; no byte-order mark in front
     p = write(tmp_path, "bad.txt", b"task \xff\xff\xfe\x80 x")
-    assert_one_error(run("parse", p), p, "not UTF-8 and not GB18030 (undecodable byte at offset 5)")
+    assert_one_error(run("parse", p), p,
+                     "not UTF-8 (invalid byte at offset 5) and not GB18030 (undecodable byte at offset 5)")
 
 
 def test_empty_directory_is_a_usage_error(tmp_path):
@@ -175,7 +176,84 @@ def test_max_bytes_on_standard_input():
 def test_one_bad_file_does_not_stop_the_others(tmp_path):
     bad = write(tmp_path, "a_bad.txt", b"")
     good = write(tmp_path, "b_good.txt", SAMPLE.read_bytes())
-    proc = run("parse", "-j", "1", bad, good)
+    proc = run("parse", "-j", "1", "-q", bad, good)  # -q: the sample's warnings are not this test's
     assert proc.returncode == 1
     assert proc.stderr.decode("utf-8") == f"dutysplit: error: {bad}: empty document\n"
     assert good in proc.stdout.decode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------
+# issue 10: reading by evidence, Ctrl-Z, bounded alias files, the two blow-up inputs
+
+
+def test_mostly_utf8_with_one_bad_byte_stays_utf8(tmp_path):
+    """One invalid byte in a short UTF-8 file: the text was decoded as GB18030 (garbled) or refused with
+    a wrong offset; now it stays UTF-8, the byte is shown as U+FFFD, reported at its true offset."""
+    good = "1.任务。\n责任单位:县财政局、县发改局\n".encode()
+    off = good.index("财".encode())
+    p = write(tmp_path, "bad.txt", good[:off] + b"\xff" + good[off:])
+    proc = run("parse", p)
+    doc = assert_ok(proc)
+    assert doc["source"]["encoding"] == "utf-8"
+    units = [u["name"] for u in _units(doc)]
+    assert units == ["县\ufffd财政局", "县发改局"]
+    [note] = [d for d in doc["diagnostics"] if d["code"] == "invalid_utf8"]
+    assert note == {"level": "warning", "code": "invalid_utf8", "line": 2,
+                    "message": f"an invalid UTF-8 byte at byte offset {off}, read as U+FFFD"}
+    assert proc.stderr.decode("utf-8").splitlines()[0] == \
+        f"dutysplit: warning: {p}: line 2: an invalid UTF-8 byte at byte offset {off}, read as U+FFFD"
+
+
+def test_a_cut_off_last_character_stays_utf8(tmp_path):
+    text = "1.任务。\n责任单位:县财政局、县发改局".encode()
+    p = write(tmp_path, "cut.txt", text[:-1])  # the file ends inside 局
+    doc = assert_ok(run("parse", p, "-q"))
+    assert doc["source"]["encoding"] == "utf-8"
+    assert [u["name"] for u in _units(doc)][0] == "县财政局"
+
+
+def test_gb18030_is_still_gb18030(tmp_path):
+    text = "1.任务。\n责任单位:县财政局、县发改局\n"
+    p = write(tmp_path, "gb.txt", text.encode("gb18030"))
+    doc = assert_ok(run("parse", p, "-q"))
+    assert doc["source"]["encoding"] == "gb18030"
+    assert [u["name"] for u in _units(doc)] == ["县财政局", "县发改局"]
+    assert not [d for d in doc["diagnostics"] if d["code"] == "invalid_utf8"]
+
+
+@pytest.mark.parametrize("tail", [b"\x1a", b"\x1a\x1a", b"\x1a\r\n", b"\r\n\x1a"])
+def test_trailing_ctrl_z_is_dropped(tmp_path, tail):
+    """An end-of-file mark (0x1A) from old Windows tools stuck to the last unit, which was then lost."""
+    p = write(tmp_path, "dos.txt", "1.任务。\r\n责任单位:县财政局、县发改局".encode("gb18030") + tail)
+    doc = assert_ok(run("parse", p, "-q"))
+    assert [u["name"] for u in _units(doc)] == ["县财政局", "县发改局"]
+    assert "\x1a" not in json.dumps(doc, ensure_ascii=False)
+
+
+def test_aliases_from_dev_zero_are_refused_quickly():
+    t0 = time.perf_counter()
+    proc = run("parse", str(SAMPLE), "--aliases", "/dev/zero", timeout=60)
+    assert proc.returncode == 2
+    err = proc.stderr.decode("utf-8")
+    assert "Traceback" not in err and err.splitlines()[-1].endswith("not an alias file")
+    assert time.perf_counter() - t0 < 30  # a hang guard, not a benchmark
+
+
+def test_one_long_unit_name(tmp_path):
+    """Issue 10's first blow-up: 3.2 GB before (typo suggestions over every substring of one name). The
+    cost is guarded by ratio in test_linear.py (unit_one_long_name) and measured in bench/."""
+    p = write(tmp_path, "long.txt", ("1.任务。\n责任单位:" + "财政局" * 13334).encode())
+    doc = assert_ok(run("parse", p, timeout=60))
+    assert [u["name"] for u in _units(doc)] == ["财政局" * 13334]
+
+
+def test_one_megabyte_line_of_pipe_cells(tmp_path):
+    """Issue 10's second blow-up: 43 s before (the pipe-menu debris rule backtracked). Guarded by ratio
+    in test_linear.py (pipe_cells_line) and measured in bench/."""
+    text = "x |" * 333_334
+    p = write(tmp_path, "cells.txt", text.encode())
+    doc = assert_ok(run("parse", p, "-q", timeout=60))
+    from dutysplit.audit import lossless_problems
+
+    assert lossless_problems(doc, text) == []
+    assert [k["text"] for k in doc["kept"]] == [text.strip()]  # a line of empty-ended cells: kept as written

@@ -5,13 +5,17 @@ Profiles (registered here, chosen with an environment variable)::
     pytest tests/test_properties.py                                      # "ci": short, the default
     DUTYSPLIT_HYPOTHESIS_PROFILE=long pytest tests/test_properties.py    # "long": 2,000 examples a test
 
-Inputs: arbitrary text; text built from the pieces documents are made of; and the samples and the wild
-excerpts mutated (lines deleted, duplicated, swapped, merged, split; blank lines, spaces, CR/LF mixes,
-full/half-width swaps, truncation, noise lines).
+Inputs: arbitrary text; text built from the pieces documents are made of; the samples, the wild
+excerpts and the table fixtures mutated (lines deleted, duplicated, swapped, merged, split; blank
+lines, spaces, CR/LF mixes, full/half-width swaps, truncation, noise lines); the hostile shapes of the
+complexity guards (tests/test_linear.py: long unit lists, long lines of cells, long runs of one
+separator, deep brackets, box lines) at random sizes, in random places of a document; and valid UTF-8
+with invalid bytes put in at random offsets.
 
 Invariants: no exception but InputError (and that only for blank input); the output validates against
 ``models.Document`` (and a subset against the JSON Schema); every non-blank input line lands in exactly
-one place (``audit.lossless_problems``); item labels are unique within a section.
+one place (``audit.lossless_problems``, on every generated input); item labels are unique within a
+section; invalid UTF-8 bytes are reported at their true offsets.
 """
 from __future__ import annotations
 
@@ -30,6 +34,9 @@ from dutysplit.audit import lossless_problems
 from dutysplit.errors import InputError
 from dutysplit.models import Document
 
+from . import test_linear as _linear
+from . import test_tables as _tables
+
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,6 +51,10 @@ CORPUS = {p.name: p.read_text(encoding="utf-8")
 SAMPLES = [n for n in CORPUS if not n.startswith("w")]
 WILD = [n for n in CORPUS if n.startswith("w")]
 assert len(SAMPLES) >= 5 and len(WILD) >= 16
+# the table fixtures (families K1-K6, and prose that only looks like a table)
+CORPUS.update({f"table:{name}": getattr(_tables, name) for name in
+               ("PIPE", "CELLS", "CELLS_CAT", "CELLS_PIPE", "BOX", "K4", "K5", "PROSE", "UNNUMBERED_PIPE")})
+TABLES = [n for n in CORPUS if n.startswith("table:")]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -105,6 +116,38 @@ structured_text = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4
 WIDE = {**{chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}, " ": "\u3000"}
 NARROW = {v: k for k, v in WIDE.items()}
 NOISE = st.one_of(st.sampled_from(PIECES), st.text(max_size=20), structured_text.map(lambda s: s[:60]))
+
+
+# the hostile shapes of tests/test_linear.py, at random sizes and in random places of a document
+SHAPE_PIECES = (["县财政局", "财政局", "县" + "甲乙丙" + "局", "（责任单位：县局", "x |", "│x│y│", "─", "-|"]
+                + _linear.SEPARATORS + list(_linear.OPENERS) + list(_linear.CLOSERS))
+WRAPS = {
+    "line": lambda s: s,
+    "task": lambda s: "1.任务" + s + "\n责任单位：县局",
+    "units": lambda s: "1.任务。\n责任单位：县局" + s,
+    "heading": lambda s: "一、" + s + "\n1.任务\n责任单位：县局",
+    "subheading": lambda s: "一、标题\n（一）" + s + "\n1.任务",
+    "lines": lambda s: "1.任务\n" + s.replace("、", "\n"),
+}
+
+
+@st.composite
+def hostile_shapes(draw) -> str:
+    """A run of one piece (a unit name, a separator, a bracket, a cell) or of a few pieces, repeated up
+    to 2,000 times, wrapped as a task, a units line, a heading…, maybe set into a real document."""
+    pieces = draw(st.lists(st.sampled_from(SHAPE_PIECES), min_size=1, max_size=3))
+    joiner = draw(st.sampled_from(["", "、", "\n", "，"]))
+    run = joiner.join(pieces * draw(st.integers(1, 2000)))
+    if draw(st.booleans()):  # deep brackets: openers, then maybe their closers
+        k = draw(st.integers(0, len(_linear.OPENERS) - 1))
+        depth = draw(st.integers(1, 500))
+        run += _linear.OPENERS[k] * depth + ("县局" + _linear.CLOSERS[k] * depth if draw(st.booleans()) else "")
+    text = WRAPS[draw(st.sampled_from(sorted(WRAPS)))](run)
+    if draw(st.booleans()):
+        lines = CORPUS[draw(st.sampled_from(SAMPLES + TABLES))].split("\n")
+        i = draw(st.integers(0, len(lines)))
+        text = "\n".join(lines[:i] + [text] + lines[i:])
+    return text
 
 
 @st.composite
@@ -188,6 +231,47 @@ def test_mutated_wild(text):
     doc = parse_and_check(text)
     if doc is not None:
         schema_validate(doc)
+
+
+@PROFILE
+@given(mutated(TABLES))
+def test_mutated_tables(text):
+    parse_and_check(text)
+
+
+@PROFILE
+@given(hostile_shapes())
+def test_hostile_shapes(text):
+    parse_and_check(text)
+
+
+@PROFILE
+@given(st.lists(st.sampled_from(SAMPLES + WILD), min_size=1, max_size=1), st.data())
+def test_invalid_utf8_bytes_are_reported_where_they_are(names, data):
+    """Valid UTF-8 (a document) with 1-20 invalid bytes put in between characters: it stays UTF-8, each
+    invalid byte is reported at its offset in the bytes and on its line, and the document is lossless."""
+    from dutysplit.read import read_bytes, split_lines
+
+    text = CORPUS[names[0]]
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), min_size=1, max_size=20, unique=True)))
+    bad = data.draw(st.lists(st.sampled_from([b"\xff", b"\xfe", b"\xc0", b"\x80", b"\xe4\xbd"]),
+                             min_size=len(cuts), max_size=len(cuts)))
+    out, offsets, prev = b"", [], 0
+    for cut, b in zip(cuts, bad):
+        out += text[prev:cut].encode("utf-8")
+        offsets.append(len(out))
+        out += b
+        prev = cut
+    out += text[prev:].encode("utf-8")
+    doc = parse_bytes_dict(out, source="prop.txt")
+    assert doc["source"]["encoding"] == "utf-8"
+    notes = [d for d in doc["diagnostics"] if d["code"] == "invalid_utf8"]
+    reported = [int(d["message"].split("offset ")[1].split(",")[0]) for d in notes]
+    assert reported == offsets
+    decoded = read_bytes(out).text
+    for d, off in zip(notes, offsets):  # the line of each report holds a U+FFFD
+        assert d["level"] == "warning" and "\ufffd" in split_lines(decoded)[d["line"] - 1]
+    check(decoded, doc)
 
 
 @PROFILE

@@ -37,6 +37,13 @@ def _source_dict(src: Source) -> dict:
     return {"path": src.path, "sha256": src.sha256, "encoding": src.encoding}
 
 
+def _with_reading_notes(doc: dict, src: Source) -> dict:
+    """What reading found (invalid UTF-8 bytes replaced) goes first among the diagnostics."""
+    if src.diagnostics:
+        doc["diagnostics"][:0] = list(src.diagnostics)
+    return doc
+
+
 def parse_text_dict(text: str, *, source: str | None = None, layout: str = "auto",
                     aliases: dict[str, str] | None = None) -> dict:
     sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -46,10 +53,10 @@ def parse_text_dict(text: str, *, source: str | None = None, layout: str = "auto
 def parse_bytes_dict(data: bytes, *, source: str | None = None, encoding: str | None = None,
                      layout: str = "auto", aliases: dict[str, str] | None = None) -> dict:
     src = read_bytes(data, path=source, encoding=encoding)
-    return run_text(src.text, _source_dict(src), layout=layout, aliases=aliases)
+    return _with_reading_notes(run_text(src.text, _source_dict(src), layout=layout, aliases=aliases), src)
 
 
 def parse_file_dict(path: str, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                     layout: str = "auto", aliases: dict[str, str] | None = None) -> dict:
     src = read_path(path, encoding=encoding, max_bytes=max_bytes)
-    return run_text(src.text, _source_dict(src), layout=layout, aliases=aliases)
+    return _with_reading_notes(run_text(src.text, _source_dict(src), layout=layout, aliases=aliases), src)

@@ -7,17 +7,36 @@ import sys
 import click
 
 from . import __version__
-from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from .errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE, show_path
 
 FORMATS = ("json", "jsonl", "yaml", "tsv", "csv", "xlsx", "sqlite")  # emit.FORMATS, without importing emit
 LAYOUTS = ("auto", "lines", "inline", "table")
 
 
 def _error(path: str, reason: str) -> None:
-    click.echo(f"dutysplit: error: {path}: {reason}", err=True)
+    click.echo(f"dutysplit: error: {show_path(path)}: {show_path(reason)}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _warn(path: str, line: int | None, message: str) -> None:
+    """One warning diagnostic: `dutysplit: warning: FILE: line N: message` (no `line N:` without a line)."""
+    where = f"line {line}: " if line is not None else ""
+    click.echo(f"dutysplit: warning: {show_path(path)}: {where}{show_path(message)}", err=True)
+
+
+class _Group(click.Group):
+    """Ctrl-C anywhere in a command: exit 130 (as shells report SIGINT), not click's `Aborted!` and 1.
+    Temporary files are removed on the way out by whoever made them (write_atomic, the worker pool)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _quiet_stdout()
+            click.echo("dutysplit: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dutysplit")
 def main() -> None:
     """Turn Chinese government task-decomposition documents (责任分解, 任务分工方案) into data."""
@@ -59,7 +78,8 @@ def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, 
           max_bytes, layout, aliases_file, strict, quiet, debug):
     """Parse FILES (files, directories, or - for standard input).
 
-    Exit status: 0 all parsed; 1 some input failed (or, with --strict, had warnings); 2 usage error.
+    Exit status: 0 all parsed; 1 some input failed (or, with --strict, had warnings); 2 usage error
+    (also -o naming an input or a device); 3 an output could not be written; 130 interrupted (Ctrl-C).
     """
     from . import batch, emit
 
@@ -72,6 +92,7 @@ def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, 
     plan = batch.plan(list(files), pattern)
     if not plan:
         raise click.UsageError(f"no input files (directories searched for {pattern!r})")
+    _check_output(output, plan)
     several = len(plan) > 1
     sink = _sink(fmt, output, output_dir, several, plan)
     opts = batch.Options(fmt="dict" if sink else fmt, pretty=pretty, encoding=encoding, max_bytes=max_bytes,
@@ -85,11 +106,12 @@ def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, 
     status = EXIT_OK
     done = failed = skipped = 0
     progress = _progress(len(plan), quiet)
+    results = batch.run(plan, opts, workers=workers, debug=debug)
     try:
-        for res in emit.results(batch, plan, opts, workers=workers, debug=debug, sink=sink):
+        for res in results:
             if res.error:
                 failed += 1
-                status = EXIT_FAILED
+                status = max(status, EXIT_OUTPUT if res.write_failed else EXIT_FAILED)
                 _error(res.job.path, res.error)
                 if lines_mode and not output_dir:
                     import json
@@ -100,9 +122,10 @@ def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, 
                 skipped += 1
             else:
                 done += 1
+                _report_warnings(res, quiet)
                 if strict and res.warnings:
                     _error(res.job.path, f"{res.warnings} warning{'s' if res.warnings != 1 else ''} (--strict)")
-                    status = EXIT_FAILED
+                    status = max(status, EXIT_FAILED)
                 if res.text is not None:
                     out.write(res.text)
                 elif sink and res.doc is not None:
@@ -122,9 +145,10 @@ def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, 
             sink.abort()
         raise
     finally:
+        results.close()  # on Ctrl-C: the workers are stopped and their temporary files removed, now
         if progress:
             progress.stop()
-    out.close()
+    status = max(status, out.close())
     if output_dir and not quiet:
         click.echo(f"dutysplit: {done} written, {skipped} skipped, {failed} failed", err=True)
     sys.exit(status)
@@ -155,6 +179,25 @@ def _sink(fmt, output, output_dir, several, plan):
     except emit.OutputError as e:
         _error(e.path, e.reason)
         sys.exit(EXIT_FAILED)
+
+
+def _check_output(output: str | None, plan) -> None:
+    """`-o` must not name an input (also through a link) nor an existing device, FIFO or directory."""
+    if output:
+        from .batch import check_output
+        from .errors import OutputError
+
+        try:
+            check_output(output, plan)
+        except OutputError as e:
+            _error(e.path, e.reason)
+            sys.exit(e.exit_code)
+
+
+def _report_warnings(res, quiet: bool) -> None:
+    if not quiet:
+        for line, message in res.notes:
+            _warn(res.job.path, line, message)
 
 
 def _aliases(path: str | None) -> dict | None:
@@ -215,13 +258,14 @@ def units(files, unit, role, fmt, output, excel, lang, aliases_file, pattern, jo
 
 
 class _Out:
-    """Standard output (a closed pipe ends the run quietly) or a file written atomically at the end."""
+    """Standard output (a closed pipe ends the run quietly) or a file written atomically at the end
+    (`-o -` is standard output)."""
 
     def __init__(self, path: str | None, bom: bool = False):
-        self.path = path
+        self.path = path if path != "-" else None
         self.bom = bom
         self.parts: list[str] = []
-        if not path and bom:
+        if not self.path and bom:
             _write_stdout("\ufeff")
 
     def write(self, text: str) -> None:
@@ -230,11 +274,17 @@ class _Out:
         else:
             _write_stdout(text)
 
-    def close(self) -> None:
+    def close(self) -> int:
+        """Write the file (if any); the exit status: 0, or 3 with one error line when it failed."""
         if self.path:
             from .batch import write_atomic
 
-            write_atomic(self.path, "".join(self.parts), bom=self.bom)
+            try:
+                write_atomic(self.path, "".join(self.parts), bom=self.bom)
+            except OSError as e:
+                _error(self.path, f"cannot write: {e.strerror or e}")
+                return EXIT_OUTPUT
+        return EXIT_OK
 
 
 class _progress:
@@ -249,7 +299,9 @@ class _progress:
         from rich.console import Console
         from rich.progress import Progress
 
-        self.bar = Progress(console=Console(stderr=True), transient=True)
+        # rich redirects sys.stdout into its console by default: our data would go to the terminal on
+        # stderr instead of the file or pipe on stdout. Only stderr is ours to draw on.
+        self.bar = Progress(console=Console(stderr=True), transient=True, redirect_stdout=False)
         self.task = self.bar.add_task("parsing", total=total)
         self.bar.start()
 
@@ -276,9 +328,22 @@ def _write_stdout(text: str) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         # `dutysplit parse … | head`: the reader has gone; end quietly
+        _quiet_stdout()
+        sys.exit(EXIT_OK)
+    except OSError as e:  # disk full under `> file`, an I/O error: one line, no traceback
+        _quiet_stdout()
+        _error("-", f"cannot write standard output: {e.strerror or e}")
+        sys.exit(EXIT_OUTPUT)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that the flush at exit neither fails nor writes again."""
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_OK)
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _load_for_view(paths, encoding, aliases, debug) -> list[dict]:

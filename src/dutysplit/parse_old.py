@@ -433,7 +433,8 @@ class Parser:
             if self.tables:
                 start = min(start, min(self.tables))
         notice_seen = False
-        head = self.title_head(start)
+        # a table header is never the second half of a broken list title (the table takes its line)
+        head = self.title_head(start) if start not in self.tables else None
         for tok in self.tokens[:start]:
             if tok is head:
                 continue
@@ -656,6 +657,8 @@ class Parser:
     def on_table(self, tb) -> None:
         """A table (family K): each row becomes a task; category cells become topic sections."""
         self.close_item()
+        self.bullet = None  # a `• key:` or a `(一)` before the table takes no line after it
+        self.sub_open = False
         by_no = {t.no: t for t in self.tokens[tb.start:tb.end]}
         for n in tb.header_lines:
             if n in by_no:

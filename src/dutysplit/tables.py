@@ -73,6 +73,7 @@ _UNIT_KINDS = ("units", "lead")
 _PEOPLE_KINDS = ("units", "lead", "support", "leader", "deadline")
 _SENTENCE_END = tuple("。；;！!？")
 _MAX_HEADER = 30  # header probes read at most this many lines
+_MAX_COLUMNS = 60  # a header row has at most this many cells (a 1 MB line of cells is not a header)
 _LOOKAHEAD = 2  # non-debris lines a category or an extra wrapped line may stand before the next row
 
 
@@ -138,7 +139,7 @@ def _category_like(text: str) -> bool:
 
 def _header(names: list[str]) -> list[tuple[str, str]] | None:
     """(name, kind) for a header row, or None when the row is not a recognised header."""
-    if len(names) < 3:
+    if not 3 <= len(names) <= _MAX_COLUMNS:
         return None
     out = []
     for raw in names:
@@ -710,6 +711,19 @@ def _box_row(t: str) -> list[str] | None:
 
 def _box(lines: list[Line], i: int) -> Table | None:
     n = len(lines)
+    # the header block first, at most _MAX_HEADER lines: a probe that fails must not walk the whole
+    # region (find_tables probes again at the next line: quadratic over a long run of box lines)
+    k = i
+    while k < n and _box_border(lines[k].text):
+        k += 1
+    h = k
+    while h < n and h - k <= _MAX_HEADER and not _box_border(lines[h].text) and _box_row(lines[h].text) is not None:
+        h += 1
+    if h == k or h - k > _MAX_HEADER:
+        return None
+    head = [_box_row(lines[x].text) or [] for x in range(k, h)]
+    if _header(["".join(p[c] if c < len(p) else "" for p in head) for c in range(max(map(len, head)))]) is None:
+        return None
     # the region: consecutive border and row lines
     j = i
     blocks: list[tuple[list[int], list[int]]] = []  # (row line indices, border line indices after)
@@ -865,6 +879,9 @@ def find_tables(lines: list[Line]) -> list[Table]:
             i = tab.end
         else:
             i += 1
+            if not line.debris and _box_border(line.text):  # a box probe failed here: from the next border lines it reads the
+                while i < n and _box_border(lines[i].text):  # same header and fails alike
+                    i += 1
     return out
 
 

@@ -230,40 +230,67 @@ def jurisdiction(name: str, issuer: str | None = None) -> str:
 # typos
 
 
+TYPO_MAX_NAME = 48  # longer "names" are run-on text, not unit names: they are not compared
+TYPO_MAX_PARTNERS = 4  # per name and position, only the most frequent few candidates are tried
+TYPO_MAX_SUGGESTIONS = 100  # per document: a longer list is noise, and the caller reports each one
+
+
 def typo_suggestions(names: list[str], text: str | None = None) -> list[tuple[str, str]]:
     """Within one document: (rare, frequent) pairs of unit names of equal length that differ in exactly
     one character, where that character looks like extraction damage: it is rare in the document
     (``text``, else the names themselves), appears nowhere but in unit names, and the character in its
     place is common — at least 5 times as often and at least 10 times. `嵎山镇人民政府` → `嵊山镇人民政府` in a
     document full of 嵊; real pairs of different offices (县残联 / 县文联: 残 also in 残疾人; 海警局 /
-    海事局: 警 also in 预警; 县国安局 / 县公安局: both common) are left alone. Names are bucketed by (length, position, name with that position masked),
-    so the work is linear in the number of distinct names."""
+    海事局: 警 also in 预警; 县国安局 / 县公安局: both common) are left alone.
+
+    The cost is bounded whatever the input: names are bucketed by (length, position, name with that
+    position masked), names over ``TYPO_MAX_NAME`` characters are skipped (a name of length L has L
+    masked keys of length L-1), a name is compared with at most ``TYPO_MAX_PARTNERS`` candidates per
+    position (the most frequent ones: a partner must be frequent), and at most ``TYPO_MAX_SUGGESTIONS``
+    are returned, the most frequent partners first. Linear in the number of distinct names (n log n for
+    the sorting)."""
     counts = Counter(names)
     joined = "".join(names)
     source = text if text is not None else joined
     memo: dict[str, tuple[int, int]] = {}
+    full: list[Counter] = []
 
     def freq(ch: str) -> tuple[int, int]:
-        """(occurrences in the document, occurrences in unit names): counted only for the few characters
-        that differ between two names (str.count runs in C)."""
-        if ch not in memo:
-            memo[ch] = (source.count(ch), joined.count(ch))
-        return memo[ch]
+        """(occurrences in the document, occurrences in unit names). For the few characters that differ
+        between two names str.count (in C) is cheapest; past 64 distinct characters one Counter of each
+        text is built instead (a str.count per character would be quadratic)."""
+        got = memo.get(ch)
+        if got is None:
+            if len(memo) < 64:
+                got = (source.count(ch), joined.count(ch))
+            else:
+                if not full:
+                    full.extend((Counter(source), Counter(joined)))
+                got = (full[0][ch], full[1][ch])
+            memo[ch] = got
+        return got
 
     buckets: dict[tuple[int, int, str], list[str]] = defaultdict(list)
     for n in counts:
+        if len(n) > TYPO_MAX_NAME:
+            continue
         for i in range(len(n)):
             buckets[(len(n), i, n[:i] + n[i + 1:])].append(n)
     out = set()
     for (_, i, _), group in buckets.items():
         if len(group) < 2:
             continue
+        ranked = sorted(group, key=lambda g: (-freq(g[i])[0], g))
+        top = ranked[:TYPO_MAX_PARTNERS + 1]
         for a in group:
-            for b in group:
-                if a == b:
+            fa, in_names_a = freq(a[i])
+            if in_names_a < fa:
+                continue  # the character also appears outside unit names: a real word
+            for b in top:
+                if b == a:
                     continue
-                (fa, in_names_a), (fb, _) = freq(a[i]), freq(b[i])
-                if fb >= 10 and fb >= 5 * fa and in_names_a >= fa:
+                fb = freq(b[i])[0]
+                if fb >= 10 and fb >= 5 * fa:
                     out.add((a, b, a[i], b[i]))
     # one suggestion per damaged name: the substitution seen most often in this document wins
     # (嵎→嵊 across four names beats 嵎→洋 in one), then the more frequent name
@@ -273,11 +300,15 @@ def typo_suggestions(names: list[str], text: str | None = None) -> list[tuple[st
         key = (swaps[(x, y)], counts[b], b)
         if a not in best or key > best[a][0]:
             best[a] = (key, b)
-    return sorted(((a, b) for a, (_, b) in best.items()), key=lambda p: (-counts[p[1]], p))
+    ranked_pairs = sorted(((a, b) for a, (_, b) in best.items()), key=lambda p: (-counts[p[1]], p))
+    return ranked_pairs[:TYPO_MAX_SUGGESTIONS]
 
 
 # ---------------------------------------------------------------------------------------------------
 # user alias files
+
+
+MAX_ALIAS_CHARS = 8 * 1024 * 1024
 
 
 def load_aliases(path: str) -> dict[str, str]:
@@ -286,9 +317,11 @@ def load_aliases(path: str) -> dict[str, str]:
     a one-line reason on a malformed file."""
     try:
         with open(path, encoding="utf-8") as f:
-            text = f.read()
+            text = f.read(MAX_ALIAS_CHARS + 1)  # bounded: `--aliases /dev/zero` must not read forever
     except UnicodeDecodeError as e:
         raise ValueError(f"{path}: not UTF-8 ({e.reason} at byte {e.start})") from None
+    if len(text) > MAX_ALIAS_CHARS:
+        raise ValueError(f"{path}: over {MAX_ALIAS_CHARS} characters: not an alias file")
     out: dict[str, str] = {}
 
     def add(alias: str, canon: str, where: str) -> None:

@@ -157,28 +157,6 @@ def open_sink(fmt: str, path: str | None, *, several: bool, inputs=frozenset()):
     return cls(path, several=several, inputs=inputs)
 
 
-def results(batch, plan, opts, *, workers: int, debug: bool, sink=None):
-    """``batch.run`` over the plan, results in input order. A sink (xlsx above all) writes slower than
-    the workers parse, and the documents they finish would wait in memory: for a sink at most a few
-    documents per worker are in flight at any time."""
-    if sink is None or workers <= 1 or len(plan) <= 1 or any(j.path == "-" for j in plan):
-        yield from batch.run(plan, opts, workers=workers, debug=debug)
-        return
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
-    from itertools import islice
-
-    jobs = iter(plan)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending = deque(pool.submit(batch.work, job, opts, debug=debug) for job in islice(jobs, workers * 4))
-        while pending:
-            res = pending.popleft().result()
-            job = next(jobs, None)
-            if job is not None:
-                pending.append(pool.submit(batch.work, job, opts, debug=debug))
-            yield res
-
-
 def _not_an_input(path: str | None, inputs) -> None:
     if path and os.path.realpath(path) in inputs:
         raise OutputError(path, "is an input; not overwritten")
