@@ -244,7 +244,7 @@ def test_hand_file_shape():
 
 def test_parse_imports_no_heavy_library():
     """The facts pass keeps `dutysplit parse` light: none of the optional libraries is imported."""
-    code = ("import sys\nfrom dutysplit.cli import main\ntry:\n    main(['parse', {!r}])\n"
+    code = ("import sys\nfrom dutysplit.cli import main\ntry:\n    main(['parse', '-q', {!r}])\n"
             "except SystemExit:\n    pass\n"
             "print(sorted(m for m in ('rich', 'rapidfuzz', 'openpyxl', 'pydantic', 'yaml') if m in sys.modules), "
             "file=sys.stderr)\n").format(str(ROOT / "samples" / "002_943b2e701313101a.txt"))

@@ -35,7 +35,7 @@ from dutysplit.errors import InputError
 from dutysplit.models import Document
 
 from . import test_linear as _linear
-from . import test_tables as _tables
+from . import test_grid as _tables
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +53,7 @@ WILD = [n for n in CORPUS if n.startswith("w")]
 assert len(SAMPLES) >= 5 and len(WILD) >= 16
 # the table fixtures (families K1-K6, and prose that only looks like a table)
 CORPUS.update({f"table:{name}": getattr(_tables, name) for name in
-               ("PIPE", "CELLS", "CELLS_CAT", "CELLS_PIPE", "BOX", "K4", "K5", "PROSE", "UNNUMBERED_PIPE")})
+               ("PIPE", "CELLS", "CELLS_CAT", "CELLS_PIPE", "BOX", "K4", "K5", "PROSE", "UNNUMBERED_PIPE", "BOX_MERGED", "PARALLEL", "KV", "SPACES", "JOINED", "GROUPED", "MERGED_BLOCK")})
 TABLES = [n for n in CORPUS if n.startswith("table:")]
 
 

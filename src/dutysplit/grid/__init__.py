@@ -148,6 +148,10 @@ def _kv_row(cells: list[Cell], width: int) -> list[Cell]:
 
 def _stream_table(grid: Grid, lines) -> list[Table]:
     cells = grid.cells or []
+    if grid.note:
+        cols = settle(columns_of([c.text for c in cells]))
+        return [Table(grid.form, grid.start, grid.end, cols, [lines[grid.start].no] if lines else [], [], [],
+                      list(grid.used), notes=[grid.note])]
     names = [c.text for c in cells[:20]]
     joined = join_split(names)
     head: list[tuple[str, list[int]]] = []
@@ -221,8 +225,8 @@ def _trim(rows: list[list[Cell]], groups, cols: list[Column]):
     while keep > 0:
         r = rows[keep - 1]
         types = [cell_type(c.text) for c in r]
-        if any(t in ("units", "person", "none") for t in types) or len(r) >= max(2, len(roles) - 2) \
-                or "number" in roles and types[0] == "num":
+        if any(t in ("units", "person", "none") for t in types) or "number" in roles and "num" in types[:2] \
+                or "number" not in roles and len(r) >= max(2, len(roles) - 2):
             break
         keep -= 1
     return rows[:keep], [(i, c) for i, c in groups if i <= keep]

@@ -28,6 +28,9 @@ _BOX_SPLIT = regex.compile(r"[│┃║├┤┼┬┴╋┣┫╠╣╬┝┥�
 _BOX_RULE = regex.compile(r"^[─━═┄┈\-=+\s]*$")
 _BOX_CHARS = frozenset("─━═│┃║├┤┼┬┴╋┣┫╠╣╬┌┐└┘┏┓┗┛╔╗╚╝┝┥┿╂┠┨╞╡╪╟╢╫")
 _STRONG_END = regex.compile(r"^(?:附\s*件|抄\s*送|.{0,40}印\s*发$|.{2,80}关于.{2,120}的通知$|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$)")
+_HEADING = regex.compile(r"^[一二三四五六七八九十]{1,3}\s*[、．.]")
+_NUM_CELL = regex.compile(r"^\d{1,3}[.、]?$")
+_RUN_ROW = regex.compile(r"^\d{1,3}\D{4,}")
 _KV = regex.compile(r"^(?P<key>[^|｜:：]{2,30}?)\s*[:：]\s*[|｜](?P<value>.*)$")
 
 
@@ -41,6 +44,7 @@ class Grid:
     breaks: set[int] = field(default_factory=set)  # stream: cell indices a row may end after (`||`)
     used: list[int] = field(default_factory=list)  # line ids the splitter consumed (separators included)
     columns: list[list[tuple[str, int, int]]] | None = None  # box: per column, its segments (text, first, last)
+    note: str | None = None  # what the splitter could not read (cells run together): reported, not guessed
 
 
 def _clean_cell(t: str) -> str:
@@ -91,6 +95,9 @@ def pipe(lines, i: int) -> Grid | None:
             last = rows[-1][-1]
             last.text += "\n" + _clean_cell(t)
             last.lines.append(line.no)
+        elif rows and j + 1 < n and "|" in lines[j + 1].text and not regex.match(r"^\s*\d", lines[j + 1].text):
+            rows.append([Cell(_clean_cell(t), [line.no])])  # a first cell wrapped onto the next (pipe) line
+            open_row = True
         else:
             break
         used.append(line.no)
@@ -395,13 +402,16 @@ def joined(lines, i: int) -> Grid | None:
             used.append(line.no)  # stray `?`, a second header line (`一季度二季度三季度四季度`)
             j += 1
             continue
-        if _STRONG_END.match(t2):
+        if _STRONG_END.match(t2) or _HEADING.match(t2):
             break
         cells.append(Cell(_clean_cell(t2), [line.no]))
         used.append(line.no)
         j += 1
     if not cells:
         return None
+    if "序号" in names and not any(_NUM_CELL.match(c.text) for c in cells) and any(_RUN_ROW.match(c.text) for c in cells):
+        return Grid("joined", i, j, cells=head, used=used,
+                    note="a table whose cells run together with no separator: not read (its lines are kept)")
     return Grid("joined", i, j, cells=head + cells, used=used)
 
 

@@ -117,7 +117,8 @@ def unit_like(name: str) -> bool:
     if len(f) < 2 or f[0].isdigit() and len(f) <= 3 or f.startswith(_NOT_A_NAME):
         return False
     if f.startswith(_COLLECTIVE):
-        return True
+        rest = f[next(len(c) for c in _COLLECTIVE if f.startswith(c)):]
+        return len(rest) <= 10 and (rest.endswith(_suffixes()) or len(rest) <= 2 or rest.endswith("地"))
     return f.endswith(_suffixes())
 
 
