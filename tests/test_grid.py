@@ -497,3 +497,21 @@ def test_a_large_table_is_read_quickly():
     (t,) = find_tables(lines)
     assert time.perf_counter() - t0 < 20
     assert len(t.rows) >= 999
+
+
+def test_a_failing_reader_is_reported_not_swallowed(monkeypatch):
+    from dutysplit.api import parse_text_dict
+    from dutysplit.grid import split
+
+    def broken(lines, i):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(split, "SPLITTERS", (("pipe", broken),) + tuple(s for s in split.SPLITTERS if s[0] != "pipe"))
+    import dutysplit.grid as grid
+
+    monkeypatch.setattr(grid, "SPLITTERS", split.SPLITTERS)
+    doc = parse_text_dict(PIPE)
+    errs = [d for d in doc["diagnostics"] if d["code"] == "table_reader"]
+    assert errs and errs[0]["level"] == "error" and "boom" in errs[0]["message"] and errs[0]["line"] == 2
+    with pytest.raises(RuntimeError):
+        find_tables(lines_of(PIPE))  # without an error list the exception propagates

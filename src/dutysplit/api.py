@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 
 from .clean import clean_lines
 from .errors import InputError
@@ -13,6 +14,24 @@ from .resolve import resolve
 
 
 LAYOUTS = ("auto", "lines", "inline", "table")
+
+
+@dataclass(slots=True)
+class Blocks:
+    """What a reader of a structured format (Word, HTML, PDF, Excel) hands to the pipeline.
+
+    ``lines``: every paragraph, and every paragraph of every table cell, in reading order; line n of the
+    output is ``lines[n - 1]`` (lossless accounting is over these). ``positions``: where each line is in
+    the source (`p12`, `t1 r2 c3`, `page 3 line 4`), same length as ``lines``. ``grids``: the tables the
+    reader cut itself — :class:`dutysplit.grid.Grid` with ``rows`` of ``Cell(text, lines=[line numbers],
+    col=k)``, a merged cell repeated in every row and column it spans; the grid reader finds the header
+    and assembles the rows as for any other form. ``facts``: metadata the reader found (an HTML page's
+    title and publication date) as meta fields ``{key, value, kind: "kv"}``."""
+
+    lines: list[str]
+    positions: list[str]
+    grids: list = field(default_factory=list)
+    facts: list[dict] = field(default_factory=list)
 
 
 def run_text(text: str, source: dict, *, layout: str = "auto", aliases: dict[str, str] | None = None) -> dict:
@@ -31,6 +50,23 @@ def run_text(text: str, source: dict, *, layout: str = "auto", aliases: dict[str
     source = {**source, "split_lines": cuts}
     doc = resolve(parse_tokens(tokens, families), source, text=text, aliases=aliases)
     return annotate(doc)  # deadlines and targets: a post-pass over the resolved document
+
+
+def run_blocks(blocks: Blocks, source: dict, *, layout: str = "auto", aliases: dict[str, str] | None = None) -> dict:
+    """The pipeline over what a structured-format reader produced (no paragraph cutting: the reader knows
+    its paragraphs)."""
+    from .rules import select
+
+    families = select(layout)
+    if not any(line.strip() for line in blocks.lines):
+        raise InputError("document holds no text")
+    tokens = lex(clean_lines(blocks.lines))
+    parsed = parse_tokens(tokens, families, grids=blocks.grids)
+    if blocks.facts:
+        parsed.meta[:0] = [dict(f, lines=f.get("lines") or [0, 0]) for f in blocks.facts]
+    source = {**source, "split_lines": [], "positions": list(blocks.positions)}
+    doc = resolve(parsed, source, text="\n".join(blocks.lines), aliases=aliases)
+    return annotate(doc)
 
 
 def _source_dict(src: Source) -> dict:

@@ -66,9 +66,10 @@ def main() -> None:
 @click.option("--encoding", default=None, help="Force an input encoding (default: detect).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=50 * 1024 * 1024, show_default=True,
               help="Refuse inputs larger than this.")
-@click.option("--layout", type=click.Choice(LAYOUTS), default="auto", show_default=True,
-              help="Force how units are read: lines (no inline brackets, no tables), inline (no tables), "
-                   "table (tables only), or auto.")
+@click.option("--layout", default="auto", show_default=True, callback=lambda ctx, p, v: _layout(v),
+              help="Which layout families (rules) are read: auto (all), lines (no inline brackets, no tables), "
+                   "inline (no tables), table (tables only), or a comma list of rule names, each optionally "
+                   "prefixed with - or + (README: Layout families).")
 @click.option("--aliases", "aliases_file", type=click.Path(dir_okay=False),
               help="Unit aliases to add or override (TSV `alias<TAB>canonical`, or YAML; docs/aliases.md).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any document has warnings.")
@@ -213,6 +214,16 @@ def _aliases(path: str | None) -> dict | None:
         raise click.BadParameter(f"{path}: {e.strerror or e}", param_hint="--aliases") from None
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--aliases") from None
+
+
+def _layout(value: str) -> str:
+    from .rules import select
+
+    try:
+        select(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--layout") from None
+    return value
 
 
 def _check_encoding(encoding: str | None) -> None:

@@ -95,7 +95,7 @@ class Clause(_Model):
 
 class ItemField(_Model):
     name: str = Field(description="the label or column header as written (`完成时限`)")
-    kind: str = Field(description="deadline, status, or another kind from data/labels.tsv and columns.tsv")
+    kind: str = Field(description="the role of its label or column in data/vocab.tsv (deadline, status, target, other …), or remark")
     value: str
     line: int | None
 

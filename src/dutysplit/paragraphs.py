@@ -18,7 +18,9 @@ import regex
 _BLOCK = regex.compile(r"(?i)</p\s*>|<br\s*/?>|</div\s*>|</li\s*>|</tr\s*>|</h[1-6]\s*>|(?=<p[\s>])")
 _HAS_BLOCK = regex.compile(r"(?i)</p\s*>|<br\s*/?>|</div\s*>|</li\s*>|</tr\s*>")
 _LEAD = regex.compile(r"^\s*(?P<n>\d{1,3})\s*[、.．](?!\d)")
-_MARK = regex.compile(r"(?<=[。;；!！?？]|\s)\s*(?=(?:[一二三四五六七八九十]{1,3}\s*、|[(（][一二三四五六七八九十]{1,3}[)）]"
+# a cut just before a heading or task number that follows a sentence end or a space (no `\s*` scan: a
+# long run of spaces would be rescanned from every position)
+_MARK = regex.compile(r"(?<=[。;；!！?？\s])(?=(?:[一二三四五六七八九十]{1,3}\s?、|[(（][一二三四五六七八九十]{1,3}[)）]"
                       r"|\d{1,3}\s?[.．、](?!\d)))")
 LONG = 300
 

@@ -183,9 +183,12 @@ class Resolver:
 
     def item(self, item: Item, sec: Section, handed: list[tuple[str, str]]) -> dict:
         clauses = list(item.clauses)
+        family = "unit_heading" if sec.kind == "unit" else "joint_heading"
+        if handed and family not in self.doc.families:
+            handed = []
         if not clauses and handed:
             clauses = [Clause(text=item.text, inherited=True, rule="unit_heading" if sec.kind == "unit"
-                              else "joint")]
+                              else "joint_heading")]
         elif not clauses:
             clauses = [Clause(text=item.text, rule="none")]  # a task names no units: still one (empty) clause
         extra = {"leaders": [], "fields": [{"name": n, "kind": k, "value": v, "line": ln}
@@ -198,7 +201,8 @@ class Resolver:
                           f"task {item.label}: the last task names no units: the input may end before them")
             else:
                 self.diag("warning", "no_units", item.first, f"task {item.label} names no units")
-        rule = item.rule or (clauses[0].rule if clauses else "numbered")
+        rule = item.rule if item.rule not in ("", "numbered", "cn_item", "unnumbered") else (
+            clauses[0].rule if clauses and clauses[0].rule != "none" else item.rule or "numbered")
         return {
             "label": item.label,
             "number": item.number,

@@ -25,6 +25,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("multi_label", "J", "lines", "`责任领导:王五;责任单位:外贸局;配合单位:相关镇街` on one line"),
     Family("division_line", "E", "lines", "`部门分工:省发改委牵头,各地配合。`"),
     Family("unit_heading", "L", "lines", "`一、县示范区管委会牵头工作(8项)`, or a unit's name heading its tasks"),
+    Family("joint_heading", "B", "lines", "`八、各乡镇人民政府,县政府直属各单位共同落实工作` over tasks with no units"),
     Family("inline_label", "F/G/H", "inline", "`(牵头单位:X;责任单位:Y)`, `[…]`, `〔…〕` in the paragraph"),
     Family("inline_verb", "I", "inline", "`(X牵头,Y配合)`, `(X、Y等负责)`"),
     Family("bare_bracket", "I", "inline", "`(市发展改革委,各县〔市、区〕政府)` closing the task"),
@@ -42,6 +43,11 @@ FAMILIES: tuple[Family, ...] = (
     Family("table_spaces", "K", "table", "cells separated by runs of spaces or tabs"),
     Family("table_box", "K6", "table", "box drawing, merged cells, side-by-side column pairs"),
     Family("table_kv", "K4", "table", "`牵头单位: | 市执法局 |` key–value rows"),
+    # tables a reader cuts itself (issue 12: Word, web pages, PDF, Excel)
+    Family("table_docx", "K", "table", "a Word table (merged cells spread over the rows they span)"),
+    Family("table_html", "K", "table", "an HTML `<table>` (rowspan/colspan spread)"),
+    Family("table_pdf", "K", "table", "a PDF table found by its ruling lines"),
+    Family("table_xlsx", "K", "table", "an Excel sheet's used range (merged cells spread)"),
 )
 
 GROUPS = {

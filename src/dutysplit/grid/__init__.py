@@ -65,8 +65,10 @@ def _vocab_first(t: str) -> bool:
 _FIRSTS: frozenset[str] | None = None
 
 
-def find_tables(lines, forms: tuple[str, ...] | None = None) -> list[Table]:
-    """Every table in ``lines`` (objects with ``no``, ``text``, ``raw``, ``debris``), in order."""
+def find_tables(lines, forms: tuple[str, ...] | None = None, errors: list | None = None) -> list[Table]:
+    """Every table in ``lines`` (objects with ``no``, ``text``, ``raw``, ``debris``), in order. A splitter
+    or reader that fails on some input is reported in ``errors`` as (line, message) — the line is then
+    left to the line parser — never swallowed."""
     out: list[Table] = []
     i, n = 0, len(lines)
     enabled = [(name, fn) for name, fn in SPLITTERS if forms is None or name in forms]
@@ -81,13 +83,19 @@ def find_tables(lines, forms: tuple[str, ...] | None = None) -> list[Table]:
         for name, fn in enabled:
             if not _probe_ok(name, line.text, nxt):
                 continue
-            grid = fn(lines, i)
+            try:
+                grid = fn(lines, i)
+                found = read_grid(grid, lines) if grid is not None else []
+            except Exception as e:  # noqa: BLE001 - reported to the caller as a diagnostic
+                if errors is None:
+                    raise
+                errors.append((line.no, f"{name} table reader failed: {type(e).__name__}: {e}"))
+                continue
             if grid is None:
                 continue
-            found = read_grid(grid, lines)
             if found:
                 break
-            if name in ("pipe", "box", "kv"):
+            if name in ("pipe", "box", "kv", "bars"):
                 skip_to = max(skip_to, grid.end)  # a grid without a header is no table: skip it whole
         if found:
             out.extend(found)
@@ -234,6 +242,8 @@ def _trim(rows: list[list[Cell]], groups, cols: list[Column]):
 
 def _box_tables(grid: Grid, lines) -> list[Table]:
     columns = grid.columns or []
+    if not columns:
+        return []
     names = [col[0][0] if col else "" for col in columns]
     cols = settle(columns_of(names))
     pairs = parallel_pairs(cols)

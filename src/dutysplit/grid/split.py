@@ -358,7 +358,7 @@ def box(lines, i: int) -> Grid | None:
         if open_[c] is not None:
             columns[c].append(open_[c])
     if width < 2 or not any(len(col) > 1 for col in columns):
-        return None
+        columns = []  # box lines with no table in them: the caller skips the region
     return Grid("box", i, j, columns=columns, used=[x.no for x in lines[i:j]])
 
 

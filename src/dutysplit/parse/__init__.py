@@ -15,21 +15,45 @@ from .structure import Structure
 from .tables import TableReader
 
 
-def parse_tokens(tokens: list[Token], families: frozenset[str] | None = None) -> Doc:
+def _given_tables(tokens: list[Token], grids: list) -> dict[int, list]:
+    """Tables a reader cut itself: the grid reader finds their header and rows; their place among the
+    tokens comes from the lines their cells hold."""
+    from ..grid import read_grid
+
+    index = {t.no: k for k, t in enumerate(tokens)}
+    lines = [t.line for t in tokens]
+    out: dict[int, list] = {}
+    for grid in grids:
+        nos = sorted({n for row in grid.rows or [] for c in row for n in c.lines if n in index})
+        if not nos:
+            continue
+        grid.start, grid.end = index[nos[0]], index[nos[-1]] + 1
+        grid.used = [tokens[k].no for k in range(grid.start, grid.end)]
+        for tb in read_grid(grid, lines):
+            out.setdefault(tb.start, []).append(tb)
+    return out
+
+
+def parse_tokens(tokens: list[Token], families: frozenset[str] | None = None, grids: list | None = None) -> Doc:
     from ..rules import all_families
 
     families = all_families() if families is None else families
-    doc = Doc()
+    doc = Doc(families=families)
     s = Structure(tokens, doc, families)
     mark_signatures(tokens)
     start = find_body_start(tokens)
-    tables = {}
+    tables = _given_tables(tokens, grids) if grids and any(f.startswith("table_") for f in families) else {}
+    covered = {k for tbs in tables.values() for tb in tbs for k in range(tb.start, tb.end)}
     table_forms = tuple(f[len("table_"):] for f in families if f.startswith("table_"))
     if table_forms:
         from ..grid import find_tables
 
-        for tb in find_tables([t.line for t in tokens], forms=table_forms):
-            tables.setdefault(tb.start, []).append(tb)
+        errors: list[tuple[int, str]] = []
+        for tb in find_tables([t.line for t in tokens], forms=table_forms, errors=errors):
+            if tb.start not in covered:
+                tables.setdefault(tb.start, []).append(tb)
+        for line, message in errors:
+            doc.diag("error", "table_reader", line, message)
         if tables:
             start = min(start, min(tables))
     notice_seen = False

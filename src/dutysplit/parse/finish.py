@@ -38,7 +38,8 @@ def join_units(parts: list[str]) -> str:
 
 def family_of(st: Statement) -> str:
     """The family (a rule name of :mod:`dutysplit.rules`) a statement belongs to."""
-    if st.rule in ("inline_label", "inline_verb", "bare_bracket", "prose", "duty", "referenced", "cell"):
+    if st.rule in ("inline_label", "inline_verb", "bare_bracket", "prose", "duty", "referenced", "cell",
+                   "bracket_line", "prose_line", "run_in_label"):
         return {"duty": "duty_clause", "cell": "table"}.get(st.rule, st.rule)
     if st.rule == "labels":
         return "multi_label"
@@ -53,23 +54,47 @@ def family_of(st: Statement) -> str:
     return st.rule
 
 
+def family_of_lines(group: list[Statement]) -> str:
+    """The family of a clause written as statement lines: a 部门分工 line (``division_line``), several labels
+    on one line (``multi_label``), a leader line before the units (``leader_line``), a lead or support line
+    (``lead_line``), else units lines (``units_line``); other line forms keep their own family."""
+    rules = [st.rule for st in group]
+    if "division" in rules:
+        return "division_line"
+    if "labels" in rules:
+        return "multi_label"
+    if not set(rules) <= {"label"}:
+        return family_of(next((st for st in group if st.units), group[0]))
+    if any(st.leaders and not st.units for st in group) and any(st.units for st in group):
+        return "leader_line"
+    if any(u.role == "support" or u.role == "lead" and u.explicit for st in group for u in st.units):
+        return "lead_line"
+    return "units_line"
+
+
 def read_line_statement(text: str) -> list[Statement]:
     """The statements of one statement line (a label line, a bracket on its own line, `第一组:组长单位(…)`,
-    a prose sentence)."""
+    a prose sentence closing sub-projects)."""
     if has_label_start(text):
         _, st = read_labels(text)
         return [st] if st is not None else []
     found = find_inline(text)
     if found and text.strip()[:1] in "(（[［【〔":
+        for _, _, st in found:
+            st.rule = "bracket_line"
         return [st for _, _, st in found]
     run = find_run_in(text)
     if run is not None:
+        run[1].rule = "run_in_label"
         return [run[1]]
-    return [st for st in read_prose(text)]
+    out = read_prose(text)
+    for st in out:
+        st.rule = "prose_line"
+    return out
 
 
 def _label_role(st: Statement) -> str | None:
-    if st.rule not in ("label", "labels"):
+    if st.rule not in ("label", "labels", "run_in_label"):
         return None
     return role_of(regex.split(r"[:：(（]", st.raw, maxsplit=1)[0])
 
@@ -85,7 +110,8 @@ def group_clauses(sts: list[Statement]) -> list[list[Statement]]:
             groups.append([st])
             seen = {role}
             continue
-        if not groups or st.rule in ("prose", "inline_label", "inline_verb", "bare_bracket") and \
+        if not groups or st.rule in ("prose", "prose_line", "inline_label", "inline_verb", "bare_bracket",
+                                     "bracket_line") and \
                 any(s.units for s in groups[-1]) and st.units:
             groups.append([st])
             seen = set()
@@ -109,7 +135,7 @@ def finish_item(item: Item, doc: Doc, families: frozenset[str]) -> None:
         for st in read_line_statement(join_units(texts)):
             st.lines = list(nos)
             if family_of(st) in families or st.rule in ("label", "labels", "division"):
-                line_sts.append(st)
+                line_sts.append(st)  # label lines: their family is the clause's (family_of_lines)
     full = "".join(t for _, t in item.text_parts).strip()
     clauses: list[Clause] = []
     pieces: list[str] = []
@@ -139,7 +165,9 @@ def finish_item(item: Item, doc: Doc, families: frozenset[str]) -> None:
             rest = ""
     if line_sts:
         for group in group_clauses(line_sts):
-            clauses.append(Clause(group, text=tidy(rest if clauses else text), rule=family_of(group[0])))
+            fam = family_of_lines(group)
+            if fam in families:
+                clauses.append(Clause(group, text=tidy(rest if clauses else text), rule=fam))
     if not clauses:
         duty = duty_clause(full) if "duty_clause" in families else None
         if duty is not None:

@@ -106,6 +106,7 @@ class Doc:
     last_line: int = 0
     conventions: list[tuple[str, str, int | None]] = field(default_factory=list)  # (rule, note, line)
     standing: list[tuple[str, int | None]] = field(default_factory=list)  # standing defaults (document facts)
+    families: frozenset[str] = frozenset()  # the rules enabled (--layout)
 
     def diag(self, level: str, code: str, line: int | None, message: str) -> None:
         if code in ("truncated", "lead_missing") and any(d["code"] == code and d["line"] == line

@@ -98,7 +98,7 @@ def read_labels(text: str) -> tuple[str, Statement | None]:
         else:
             st.add(one)
     assert st is not None
-    st.rule = "labels" if len(found) > 1 else "label"
+    st.rule = "labels" if len(found) > 1 else "division" if st.rule == "division" else "label"
     st.raw = text[found[0].start():]
     return text[: found[0].start()], st
 

@@ -153,6 +153,9 @@ def _space_pieces(piece: str) -> tuple[list[str], str]:
     names: list[str] = []
     cur = tokens[0]
     for k, tok in enumerate(tokens[1:], 1):
+        if len(cur) > 60:  # no name is this long: the rest is no list of names either
+            names.append(cur)
+            return names, " ".join(tokens[k:])
         if not unit_like(cur):
             cur += tok
         elif unit_like(tok) and len(fold(tok)) >= 2:
