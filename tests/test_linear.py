@@ -273,11 +273,16 @@ def test_memory_grows_linearly(name):
 
 
 def _quadratic_stage(text: str) -> None:
-    """Linear parsing plus a modest quadratic stage (about a quarter of the cost at the smallest size):
-    the prefix of every line scanned again every 4096 characters, as a re-scan from the start does."""
-    parse_text_dict(text)
+    """A linear stage (cleaning the lines) plus a modest quadratic one (a fraction of the cost at the
+    smallest size): the prefix of every line scanned again every 1024 characters, as a re-scan from the
+    start does. The linear part is a stage of the pipeline, not the whole parse, so that how fast the
+    parser is does not decide whether the guard can see the quadratic part."""
+    from dutysplit.clean import clean_lines
+    from dutysplit.read import split_lines
+
+    clean_lines(split_lines(text))
     for line in text.split("\n"):
-        for i in range(0, len(line), 4096):
+        for i in range(0, len(line), 1024):
             line.count("|", 0, i)  # each call scans i characters: the sum over i is quadratic
 
 
