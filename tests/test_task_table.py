@@ -113,7 +113,7 @@ def test_every_warning_code_has_chinese_words_and_the_chinese_readme_explains_th
 
     from .conftest import ROOT
 
-    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "dutysplit").glob("*.py"))
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "dutysplit").rglob("*.py"))
     codes = set(re.findall(r'diag\(\s*"(?:warning|error)",\s*"([a-z_]+)"', source))
     assert len(codes) >= 10
     assert codes <= set(words("check")), "add the missing codes to data/labels_zh.tsv"

@@ -84,8 +84,8 @@ def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, 
     """
     from . import batch, emit
 
-    fmt = _choose_format(fmt, output, output_dir, excel, lang, per)
     _check_encoding(encoding)
+    output = None if output == "-" else output  # `-o -` is standard output
     if output and output_dir:
         raise click.UsageError("-o/--output and --output-dir exclude each other")
     if skip_existing and not output_dir:
@@ -93,7 +93,8 @@ def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, 
     plan = batch.plan(list(files), pattern)
     if not plan:
         raise click.UsageError(f"no input files (directories searched for {pattern!r})")
-    _check_output(output, plan)
+    _check_output(output, plan)  # before the format: `-o` naming an input is refused whatever its name
+    fmt = _choose_format(fmt, output, output_dir, excel, lang, per)
     several = len(plan) > 1
     sink = _sink(fmt, output, output_dir, several, plan)
     opts = batch.Options(fmt="dict" if sink else fmt, pretty=pretty, encoding=encoding, max_bytes=max_bytes,
@@ -140,7 +141,7 @@ def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, 
     except emit.OutputError as e:
         sink.abort()
         _error(e.path, e.reason)
-        sys.exit(EXIT_FAILED)
+        sys.exit(e.exit_code)
     except BaseException:
         if sink:
             sink.abort()
@@ -179,7 +180,7 @@ def _sink(fmt, output, output_dir, several, plan):
         return emit.open_sink(fmt, output, several=several, inputs=inputs)
     except emit.OutputError as e:
         _error(e.path, e.reason)
-        sys.exit(EXIT_FAILED)
+        sys.exit(e.exit_code)
 
 
 def _check_output(output: str | None, plan) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
+from ..errors import EXIT_USAGE, OutputError  # one error for every output: exit 3, or 2 for a refusal
 from .text import to_json, to_yaml
 
 # the table functions load on first use: JSON output (the default) never imports the row machinery
@@ -27,20 +28,12 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 FORMATS = ("json", "jsonl", "yaml", "tsv", "csv", "xlsx", "sqlite")
+
 SINKS = ("xlsx", "sqlite")  # formats that need every document before writing, or a file of their own
 EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".yaml": "yaml", ".yml": "yaml",
               ".tsv": "tsv", ".csv": "csv", ".xlsx": "xlsx", ".db": "sqlite", ".sqlite": "sqlite",
               ".sqlite3": "sqlite"}
 _FAMILY = {"jsonl": "json"}
-
-
-class OutputError(Exception):
-    """The output cannot be written (``dutysplit: error: PATH: reason``)."""
-
-    def __init__(self, path: str, reason: str):
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
 
 
 def choose_format(fmt: str | None, output: str | None, *, excel: bool = False, default: str = "json",
@@ -159,7 +152,7 @@ def open_sink(fmt: str, path: str | None, *, several: bool, inputs=frozenset()):
 
 def _not_an_input(path: str | None, inputs) -> None:
     if path and os.path.realpath(path) in inputs:
-        raise OutputError(path, "is an input; not overwritten")
+        raise OutputError(path, "is an input; not overwritten", EXIT_USAGE)
 
 
 __all__ = ["FORMATS", "SINKS", "EXTENSIONS", "OutputError", "choose_format", "check_binary_stdout", "open_sink",

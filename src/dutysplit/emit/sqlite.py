@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from . import OutputError
+from ..errors import EXIT_USAGE, OutputError
 from .rows import TASK_COLUMNS, DocumentRows, cell
 
 DB_SCHEMA_VERSION = "1"
@@ -69,7 +69,7 @@ CREATE INDEX IF NOT EXISTS diagnostics_document ON diagnostics (document_id);
 def check_target(path: str) -> None:
     """A file that exists must be a database this module wrote (never overwrite anything else)."""
     if os.path.isdir(path):
-        raise OutputError(path, "is a directory")
+        raise OutputError(path, "is a directory", EXIT_USAGE)
     if not os.path.exists(path) or os.path.getsize(path) == 0:
         return
     try:
@@ -78,7 +78,7 @@ def check_target(path: str) -> None:
     except OSError as e:
         raise OutputError(path, f"cannot read: {e.strerror or e}") from None
     if head != _HEADER:
-        raise OutputError(path, "exists and is not an SQLite database; not touched")
+        raise OutputError(path, "exists and is not an SQLite database; not touched", EXIT_USAGE)
 
 
 class Database:
@@ -108,13 +108,14 @@ class Database:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if tables and "dutysplit" not in tables:
                 conn.close()
-                raise OutputError(self.path, "is an SQLite database that dutysplit did not make; not touched")
+                raise OutputError(self.path, "is an SQLite database that dutysplit did not make; not touched",
+                                  EXIT_USAGE)
             if tables:
                 row = conn.execute("SELECT value FROM dutysplit WHERE key = 'db_schema_version'").fetchone()
                 if not row or row[0] != DB_SCHEMA_VERSION:
                     conn.close()
                     raise OutputError(self.path, f"database schema {row and row[0]!r}, this dutysplit writes "
-                                                 f"{DB_SCHEMA_VERSION!r}; use a new file")
+                                                 f"{DB_SCHEMA_VERSION!r}; use a new file", EXIT_USAGE)
             else:
                 conn.executescript(f"BEGIN IMMEDIATE; {SCHEMA} INSERT OR REPLACE INTO dutysplit VALUES "
                                    f"('db_schema_version', '{DB_SCHEMA_VERSION}'); COMMIT;")

@@ -71,6 +71,7 @@ def parse_tokens(tokens: list[Token], families: frozenset[str] | None = None, gr
     while i < len(tokens):
         tbs = tables.get(i)
         if tbs and s.mode == "body":
+            s.front.bullet = None  # a `• key:` bullet's value never comes from after a table
             for tb in tbs:
                 reader.add(tb, tokens[tb.start:tb.end] if tb.part == 0 else [])
             i = max(max(tb.end for tb in tbs), i + 1)

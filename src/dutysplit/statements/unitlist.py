@@ -29,6 +29,7 @@ _HAN = regex.compile(r"^\p{Han}{2,4}$")
 # words a name never starts with: a question, a pointer back or forward, a generic reference
 _NOT_A_NAME = ("哪", "什么", "这些", "那些", "上述", "以下", "其他涉及", "所有", "本单位", "该")
 _LEVEL = frozenset("省市县区州旗")
+_BRACKET = regex.compile("[" + regex.escape("".join(OPEN) + "".join(CLOSE)) + "]")
 
 
 def pairs(text: str) -> dict[int, int]:
@@ -38,7 +39,8 @@ def pairs(text: str) -> dict[int, int]:
     out: dict[int, int] = {}
     stack: list[tuple[int, int]] = []  # (index, family)
     open_of = [0, 0, 0, 0]  # how many openers of each family are on the stack
-    for i, c in enumerate(text):
+    for m in _BRACKET.finditer(text):
+        i, c = m.start(), m.group()
         fam = OPEN.get(c)
         if fam is not None and not (fam == 2 and open_of[2]):
             stack.append((i, fam))
@@ -56,11 +58,16 @@ def pairs(text: str) -> dict[int, int]:
     return out
 
 
+@lru_cache(maxsize=16)
+def _sep_pattern(seps: str) -> regex.Pattern:
+    return regex.compile(f"[{regex.escape(seps)}]")
+
+
 def split_top(text: str, seps: str = SEPARATORS, brackets: dict[int, int] | None = None) -> list[str]:
     """Split on separators outside brackets and quotes."""
     pr = pairs(text) if brackets is None else brackets
     if not pr:
-        return regex.split(f"[{regex.escape(seps)}]", text)
+        return _sep_pattern(seps).split(text)
     out, start, i, n = [], 0, 0, len(text)
     while i < n:
         end = pr.get(i)
@@ -118,14 +125,14 @@ def unit_like(name: str) -> bool:
         return False
     if f.startswith(_COLLECTIVE):
         rest = f[next(len(c) for c in _COLLECTIVE if f.startswith(c)):]
-        return len(rest) <= 10 and (rest.endswith(_suffixes()) or len(rest) <= 2 or rest.endswith("地"))
+        return len(rest) <= 2 or rest.endswith("地") or len(rest) <= 20 and rest.endswith(_suffixes())
     return f.endswith(_suffixes())
 
 
 def is_leader_ref(piece: str) -> bool:
     """A person or a post, not a unit: `分管副省长`, `省政府分管领导同志`, `各区区长`."""
     f = fold(piece)
-    return bool(f) and (f.endswith(_titles()) or "领导" in f)
+    return bool(f) and f.endswith(_titles())
 
 
 @lru_cache(maxsize=1)
