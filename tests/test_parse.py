@@ -25,6 +25,35 @@ def test_dotless_number_in_sequence_is_a_task():
     assert items(t)[1]["text"] == "积极开发产品。"
 
 
+def test_dotless_number_after_a_lost_task_is_read_when_the_next_number_confirms_it():
+    # task 2 was lost (and 3 lost its separator): 3 is read as 3, with a gap warning
+    t = HEAD + "1.任务一。\n责任单位:县财政局\n3积极开发产品。\n责任单位:县文广旅体局\n4.任务四。\n责任单位:县财政局\n"
+    assert [it["label"] for it in items(t)] == ["1", "3", "4"]
+    assert "item_number_gap" in {d["code"] for d in parse_text_dict(t)["diagnostics"]}
+
+
+def test_an_unnumbered_task_in_a_numbered_list_keeps_labels_unique():
+    t = HEAD + "1.任务一。\n责任单位:县财政局\n2.任务二。\n责任单位:县财政局\n开发产品。\n责任单位:县文广旅体局\n" \
+               "再开发产品。\n责任单位:县文广旅体局\n"
+    assert [it["label"] for it in items(t)] == ["1", "2", "2.1", "2.2"]
+    t = "一、民生实事\n开发产品。\n责任单位:县文广旅体局\n再开发产品。\n责任单位:县财政局\n"
+    assert [it["label"] for it in items(t)] == ["1", "2"]
+
+
+def test_a_label_written_twice_in_a_section_is_made_unique_with_a_warning():
+    # a table after a prose task under one heading: both number from 1
+    t = ("一、县财政局\n1.任务\n责任单位:县局\n序号 | 重点工作 | 牵头单位 |\n1 | 扩大有效投资 | 区发改局 |\n"
+         "2 | 优化营商环境 | 区政务服务中心 |\n")
+    doc = parse_text_dict(t)
+    assert [it["label"] for it in items(t)] == ["1", "1-2", "2"]
+    assert [d["code"] for d in doc["diagnostics"]].count("item_label_repeated") == 1
+
+
+def test_a_repeated_task_line_is_not_a_damaged_number():
+    t = HEAD + "1.甲。\n责任单位:县发改局\n2.乙。\n2.乙。\n责任单位:县财政局\n4.丁。\n责任单位:县财政局\n"
+    assert [it["label"] for it in items(t)] == ["1", "2", "4"]
+
+
 def test_task_starting_with_a_year_is_task_one():
     t = "一、保障公共安全\n1.2024 年充电桩改造工程。\n责任单位:县住建局\n"
     it = items(t)[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..lex import Token
 from .front import find_body_start, mark_signatures, title_head
 from .model import Doc
-from .post import infer_sections, prose_fallback, title_unit
+from .post import infer_sections, prose_fallback, title_unit, unique_labels
 from .structure import Structure
 from .tables import TableReader
 
@@ -84,6 +84,7 @@ def parse_tokens(tokens: list[Token], families: frozenset[str] | None = None, gr
     if "unit_heading" in families:
         title_unit(doc, tokens)
     infer_sections(doc)
+    unique_labels(doc)
     return doc
 
 

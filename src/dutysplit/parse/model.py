@@ -68,6 +68,7 @@ class Section:
     style: str = "cn"  # cn (一、) | paren ((一) used as sections) | unit (a heading that is a unit name)
     last_arabic: int = 0
     last_cn: int = 0
+    unnumbered: int = 0  # unnumbered tasks opened so far (their labels)
 
 
 @dataclass(slots=True)

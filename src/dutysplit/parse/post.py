@@ -134,3 +134,23 @@ def _numeral(n: int) -> str:
     from .structure import cn_label
 
     return cn_label(n)
+
+
+def unique_labels(doc: Doc) -> None:
+    """A task label names one task in its section (a ledger's key): a label written twice (a repeated
+    line or row, a table after a prose list under one heading) becomes `8-2`, with a warning. Linear."""
+    for part in doc.parts:
+        for sec in part.sections:
+            seen: dict[str, int] = {}
+            for it in sec.items:
+                k = seen.get(it.label, 0) + 1
+                seen[it.label] = k
+                if k > 1:
+                    new = f"{it.label}-{k}"
+                    while new in seen:
+                        k += 1
+                        new = f"{it.label}-{k}"
+                    seen[new] = 1
+                    doc.diag("warning", "item_label_repeated", it.first,
+                             f"task label {it.label} already used in this section: read as {new}")
+                    it.label = new

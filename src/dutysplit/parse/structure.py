@@ -28,6 +28,10 @@ _LINE_ROLES = frozenset(("item", "item_paren", "item_circled", "item_damaged", "
 _SENTENCE_END = ("。", ")", "）", "]", "】", "〕")
 
 
+_LIST_SEP = regex.compile(r"[、,，;；:：]")
+_NUMBERED = regex.compile(r"\s*\d{1,3}\s*[.、．]")
+
+
 class Structure(Headings):
     """The state machine over body tokens; ``families`` are the enabled statement families."""
 
@@ -174,10 +178,16 @@ class Structure(Headings):
                       and n > expected[-1] + 1 and self.next_item_number(i) != n + 1)
             if ok and sec.items:
                 self.doc.diag("warning", "item_number_gap", tok.no, f"task {n} follows task {expected[-1] - 1}")
+        elif not g["sep"] and sec.items and expected[-1] < n <= expected[-1] + 3 and not open_item and body \
+                and not _MEASURE.match(body) and self.next_item_number(i) == n + 1:
+            ok = True  # `9积极…` after task 7: the separator and task 8 were lost; the next task confirms
+            self.doc.diag("warning", "item_number_gap", tok.no, f"task {n} follows task {expected[-1] - 1}")
         elif g["sep"] and not sec.items and sec.last_arabic == 0 and (self.next_item_number(i) == n + 1
                                                                       or i == self.start):
             ok = True  # a list that starts at a later number (a continuation page)
-        elif g["sep"] and self.next_item_number(i) in (n + 1, expected[-1] + 1) and sec.items:
+        elif g["sep"] and sec.items and n != sec.last_arabic and (
+                self.next_item_number(i) == expected[-1] + 1 or n > expected[-1] and self.next_item_number(i) == n + 1):
+            # (the last task's number again is a repeated line, not a damaged number)
             nxt = self.next_item_number(i)
             if nxt == expected[-1] + 1:
                 n = expected[-1]  # one damaged number: the sequence goes on after it
@@ -230,7 +240,9 @@ class Structure(Headings):
         self.item.rule = "cn_item"
 
     def on_label(self, tok: Token, i: int) -> None:
-        if self.item is None and self.free and self.free[-1][1] == self._prev_no(i):
+        if self.item is None and self.free and self.free[-1][1] == self._prev_no(i) \
+                and not _NUMBERED.match(self.free[-1][2]):
+            # (a numbered line the sequence refused — a duplicate `1.` — is not an unnumbered task)
             self._unnumbered_from_free(tok)
         if self.item is not None:
             self.item.statements.append((tok.no, tok.text, False))  # read when the task is finished
@@ -256,8 +268,8 @@ class Structure(Headings):
         if hasattr(holder, "text_parts"):
             holder.text_parts = [(n, t) for n, t in holder.text_parts if n != no]
         sec = self.ensure_section(tok)
-        count = sum(1 for it in sec.items if it.style == "none") + 1
-        self.item = Item(label=str(count), number=count, first=no, last=no, style="none",
+        label, count = _unnumbered_label(sec)
+        self.item = Item(label=label, number=count, first=no, last=no, style="none",
                          subheading=self.sub.label if self.sub else None)
         self.item.text_parts.append((no, text))
         self.item.rule = "unnumbered"
@@ -321,8 +333,8 @@ class Structure(Headings):
         if run is None or run[0] < 4 or not run[1].units:
             return False
         sec = self.ensure_section(tok)
-        count = sum(1 for it in sec.items if it.style == "none") + 1
-        self.item = Item(label=str(count), number=count, first=tok.no, last=tok.no, style="none",
+        label, count = _unnumbered_label(sec)
+        self.item = Item(label=label, number=count, first=tok.no, last=tok.no, style="none",
                          subheading=self.sub.label if self.sub else None, rule="run_in_label")
         self.item.text_parts.append((tok.no, tok.text))
         sec.items.append(self.item)
@@ -345,7 +357,18 @@ class Structure(Headings):
             return len(t) <= 40 and not regex.search(r"[。；;:：]", t) and person_like(first)
         if role_of(label) not in UNIT_ROLES:
             return False
-        return len(t) <= 80 and not regex.search(r"[。；;]", t[:-1]) and (unit_like(t.split("、")[0]) or len(t) <= 12)
+        if len(t) > 80 or regex.search(r"[。；;]", t[:-1]):
+            return False
+        first = t.split("、")[0].strip()
+        if unit_like(first):
+            return True
+        if len(t) > 12:
+            return False
+        if prev.rstrip()[-1:] in "、,，":
+            return True
+        # a name broken across lines (`县交通运` / `输局`) is whole once joined; a short sentence
+        # (`开发产品。`, the next unnumbered task) is not
+        return unit_like(_LIST_SEP.split(prev)[-1].strip() + first)
 
     def on_table_row(self, tok: Token, i: int) -> None:
         self.close_item()
@@ -392,6 +415,22 @@ class Structure(Headings):
             self.on_text(tok, i)
         else:
             handler(tok, i)
+
+
+
+
+def _unnumbered_label(sec) -> tuple[str, int]:
+    """An unnumbered task is numbered 1, 2, 3 … in order; inside a numbered list (where that number is a
+    numbered task's) it is named after the task before it (`7.1`, `7.2`): labels stay unique. O(1)."""
+    sec.unnumbered += 1
+    count = sec.unnumbered
+    last = sec.items[-1] if sec.items else None
+    if not (sec.last_arabic or sec.last_cn) or last is None:
+        return str(count), count
+    if last.style == "none" and "." in last.label:
+        base, k = last.label.rsplit(".", 1)
+        return f"{base}.{int(k) + 1}", count
+    return f"{last.label}.1", count
 
 
 __all__ = ["Structure", "ITEM_ROLES", "cn_label"]
