@@ -99,7 +99,7 @@ CIRCLED = {chr(0x2474 + k): k + 1 for k in range(20)}  # ⑴ … ⒇
 
 
 def default_ruler() -> Ruler:
-    from .vocab import bracket_label_pattern, label_pattern
+    from .vocab import LabelRule
 
     meta_keys = spaced_alternation("meta_keys")
     list_titles = "|".join(r[0] for r in table("list_titles"))
@@ -107,7 +107,7 @@ def default_ruler() -> Ruler:
     return Ruler([
         Rule("meta_bullet", regex.compile(r"^[•·●▪◆■]\s*(?P<key>[^:：]{1,12}?)\s*[:：]\s*(?P<value>.*)$")),
         Rule("meta_kv", regex.compile(rf"^(?P<key>{meta_keys.pattern})(?:\s*[:：]\s*|\s+)(?P<value>.*)$")),
-        Rule("label", regex.compile(rf"^(?:{label_pattern().pattern}|{bracket_label_pattern().pattern})")),
+        Rule("label", LabelRule()),
         Rule("section", regex.compile(r"^(?P<num>[一二三四五六七八九十]{1,3})\s*[、．.]\s*(?P<title>\S.*)$")),
         Rule("subsection", regex.compile(r"^[(（]\s*(?P<num>[一二三四五六七八九十]{1,3})\s*[)）]\s*(?P<title>.*)$")),
         Rule("attachment", regex.compile(r"^附\s*件\s*(?:[:：]\s*|$|\d)(?P<body>.*)$")),

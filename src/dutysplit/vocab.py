@@ -2,9 +2,9 @@
 
 ``fold`` turns a written form into the form the tables use: traditional characters to simplified
 (``data/script.tsv``), pinyin glosses left by converters (``責(zé)任``) and white space removed. Names are
-never rewritten with it; it is only used to *match* words. ``label_pattern`` finds a label word in running
-text, written in either script, spaced out or glossed, without folding the text first, so that every match
-keeps its span in the original.
+never rewritten with it; it is only used to *match* words. ``iter_labels`` / ``label_at`` find a label
+word in running text, written in either script, spaced out or glossed, without folding the text first, so
+that every match keeps its span in the original.
 """
 from __future__ import annotations
 
@@ -131,35 +131,182 @@ def is_word(text: str) -> bool:
     return fold(text).rstrip(":：|｜") in _words()[0]
 
 
-@lru_cache(maxsize=1)
-def label_pattern() -> regex.Pattern:
-    """A label word of a statement role followed by its colon: group ``label`` is the word as written."""
+# ----------------------------------------------------------------------------------- label scanner
+# A label is a vocabulary word (in either script, spaced out or glossed) right before its colon
+# (`责任单位:`), or a unit word right before a bracket (`组长单位(县政府办)`). It is found from the colon
+# backwards, with the same table ``role_of`` reads: no alternation of every word to compile (that cost
+# half a second at start-up), and a word can only end at the colon nearest after it, so each colon is
+# looked at once. Linear in the text.
+
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ")
+_SPACE = " \u3000"
+_COLON = regex.compile(r"[:：]")
+_OPENER = regex.compile(r"[(（]")
+
+
+class LabelMatch:
+    """A label found in a text; shaped like a regex match (``start()``, ``end()``, ``m["label"]``)."""
+
+    __slots__ = ("_start", "_end", "label")
+
+    def __init__(self, start: int, end: int, label: str):
+        self._start, self._end, self.label = start, end, label
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def __getitem__(self, name: str) -> str:
+        if name != "label":
+            raise IndexError(name)
+        return self.label
+
+    group = __getitem__
+
+    def groupdict(self) -> dict[str, str]:
+        return {"label": self.label}
+
+
+@lru_cache(maxsize=2)
+def _label_words(roles: frozenset[str]) -> tuple[frozenset[str], int]:
     exact, _ = _words()
-    words = sorted((w for w, r in exact.items() if r in STATEMENT_ROLES), key=len, reverse=True)
-    alt = "|".join(word_pattern(w) for w in words)
-    # labels built like the table's words (`牵头负责领导`, `协同推进单位`): role_of reads them by their parts
-    heads = "|".join(word_pattern(h) for hs in _HEADS.values() for h in hs)
-    tails = "|".join(word_pattern(t) for t in _TAILS + _PERSON_TAILS)
-    generic = rf"(?:{heads})\p{{Han}}{{0,4}}?(?:{tails})"
-    return regex.compile(rf"(?P<label>{alt}|{generic})(?:{GLOSS})?[ \u3000]*[:：]")
+    words = frozenset(w for w, r in exact.items() if r in roles)
+    return words, max(map(len, words))
 
 
 @lru_cache(maxsize=1)
-def bracket_label_pattern() -> regex.Pattern:
-    """A unit label followed directly by its bracketed value: `组长单位(县政府办)`."""
-    exact, _ = _words()
-    words = sorted((w for w, r in exact.items() if r in UNIT_ROLES), key=len, reverse=True)
-    alt = "|".join(word_pattern(w) for w in words)
-    return regex.compile(rf"(?P<label>{alt})(?:{GLOSS})?[ \u3000]*(?=[(（])")
+def _generic_parts() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return tuple(h for hs in _HEADS.values() for h in hs), _TAILS + _PERSON_TAILS
 
 
-@lru_cache(maxsize=1)
-def first_chars() -> frozenset[str]:
-    """Every written form of the first character of a statement label (a fast pre-check)."""
-    exact, _ = _words()
-    forms = _script()[1]
-    out: set[str] = set()
-    for w, r in exact.items():
-        if r in STATEMENT_ROLES:
-            out.update(forms.get(w[0], w[0]))
-    return frozenset(out)
+def _is_han(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or c >= "\U00020000"
+
+
+def _generic(w: str, gaps: set[int]) -> bool:
+    """Built like a label word: a head, at most four characters, a tail (`牵头负责领导`, `协同推进单位`);
+    ``gaps``: the places (between ``w[b-1]`` and ``w[b]``) where a space or a gloss was passed over — only
+    inside the head or the tail."""
+    heads, tails = _generic_parts()
+    for h in heads:
+        if w.startswith(h):
+            for t in tails:
+                mid = len(w) - len(h) - len(t)
+                if w.endswith(t) and 0 <= mid <= 4 and all(_is_han(c) for c in w[len(h):len(w) - len(t)]) \
+                        and not any(len(h) <= b <= len(w) - len(t) for b in gaps):
+                    return True
+    return False
+
+
+def _skip_gloss(text: str, j: int, lo: int) -> int:
+    """``j`` moved before a pinyin gloss that ends at ``j`` (`責(zé)`), else ``j``."""
+    if j - lo < 3 or text[j - 1] not in ")）":
+        return j
+    k = j - 2
+    while k >= lo and j - 2 - k < 7 and text[k] in _LATIN:
+        k -= 1
+    return k if k >= lo and k < j - 2 and text[k] in "(（" else j
+
+
+def _word_before(text: str, e: int, lo: int, words: frozenset[str], longest: int, generic: bool):
+    """(start, end) of the longest vocabulary word ending right before ``e`` (spaces and a gloss between
+    the word and ``e`` allowed), starting at or after ``lo``; None if there is none."""
+    trans = _script()[0]
+    j = e
+    while j > lo and text[j - 1] in _SPACE:
+        j -= 1
+    j = _skip_gloss(text, j, lo)
+    end = j
+    buf: list[str] = []
+    gaps: list[int] = []  # counted from the end of the word: a gap before the n-th last character
+    best = None
+    while j > lo and len(buf) < longest:
+        c = text[j - 1]
+        if c in _SPACE or c in ":：":
+            break
+        buf.append(trans.get(ord(c), c))
+        j -= 1
+        w = "".join(reversed(buf))
+        if w in words or generic and _generic(w, {len(w) - g for g in gaps}):
+            best = j
+        # between two characters of a word: one gloss after the first, then one space
+        k = j - 1 if j > lo and text[j - 1] in _SPACE else j
+        k2 = _skip_gloss(text, k, lo)
+        if k2 != j:
+            gaps.append(len(buf))
+        j = k2
+    return None if best is None else (best, end)
+
+
+def iter_labels(text: str, start: int = 0):
+    """Every statement label followed by its colon, left to right, not overlapping (like ``finditer``)."""
+    words, longest = _label_words(STATEMENT_ROLES)
+    lo = start
+    for m in _COLON.finditer(text, start):
+        found = _word_before(text, m.start(), lo, words, longest, True)
+        if found is not None:
+            yield LabelMatch(found[0], m.end(), text[found[0]:found[1]])
+            lo = m.end()
+
+
+def label_at(text: str, pos: int = 0) -> LabelMatch | None:
+    """The statement label that starts ``text`` (at ``pos``) and runs to its colon, or None."""
+    m = _COLON.search(text, pos)
+    if m is None:
+        return None
+    words, longest = _label_words(STATEMENT_ROLES)
+    found = _word_before(text, m.start(), pos, words, longest, True)
+    return LabelMatch(pos, m.end(), text[pos:found[1]]) if found is not None and found[0] == pos else None
+
+
+def iter_bracket_labels(text: str, start: int = 0):
+    """Every unit label followed directly by its bracketed value (`组长单位(县政府办)`); ``end()`` is the
+    bracket's index."""
+    words, longest = _label_words(UNIT_ROLES)
+    lo = start
+    for m in _OPENER.finditer(text, start):
+        if m.start() < lo:
+            continue
+        found = _word_before(text, m.start(), lo, words, longest, False)
+        if found is not None:
+            end = _past_gloss(text, m.start())
+            yield LabelMatch(found[0], end, text[found[0]:found[1]])
+            lo = end
+
+
+def bracket_label_at(text: str, pos: int = 0) -> LabelMatch | None:
+    m = _OPENER.search(text, pos)
+    if m is None:
+        return None
+    words, longest = _label_words(UNIT_ROLES)
+    found = _word_before(text, m.start(), pos, words, longest, False)
+    if found is None or found[0] != pos:
+        return None
+    return LabelMatch(pos, _past_gloss(text, m.start()), text[pos:found[1]])
+
+
+def _past_gloss(text: str, p: int) -> int:
+    """The bracket a label's value opens with: the one at ``p``, or — when that one is a gloss on the
+    label's last character (`单位(wèi)(县政府办)`) — the one after it."""
+    q = p + 1
+    while q < len(text) and q - p <= 7 and text[q] in _LATIN:
+        q += 1
+    if q == p + 1 or q >= len(text) or text[q] not in ")）":
+        return p
+    r = q + 1
+    while r < len(text) and text[r] in _SPACE:
+        r += 1
+    return r if r < len(text) and text[r] in "(（" else p
+
+
+class LabelRule:
+    """The lexer's `label` rule: a line that starts with a label (colon or bracket form)."""
+
+    pattern = "statement label (vocab.tsv) + colon, or unit label + bracket"
+
+    def match(self, text: str) -> LabelMatch | None:
+        return label_at(text) or bracket_label_at(text)
+
+    search = match

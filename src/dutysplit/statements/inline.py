@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import regex
 
-from ..vocab import UNIT_ROLES, bracket_label_pattern, fold, label_pattern, role_of
+from ..vocab import UNIT_ROLES, fold, iter_bracket_labels, iter_labels, label_at, role_of
 from .model import Statement
 from .unitlist import pairs, person_like, split_top, split_units, unit_like
 from .verbal import is_note, read_verbal
@@ -76,7 +76,7 @@ def _labels_at(text: str, start: int = 0) -> list[regex.Match]:
     pr = pairs(text)
     top = _top_level(text, pr)
     out = []
-    for m in label_pattern().finditer(text, start):
+    for m in iter_labels(text, start):
         i = m.start()
         if (i == 0 or text[i - 1] in _BEFORE_LABEL) and top(i):
             out.append(m)
@@ -107,7 +107,7 @@ def find_run_in(text: str) -> tuple[int, Statement] | None:
     """The first label that follows task text on the same line (not at its start): (index, statement)."""
     found = [m for m in _labels_at(text) if m.start() > 0]
     bracketed = None
-    for m in bracket_label_pattern().finditer(text):
+    for m in iter_bracket_labels(text):
         i = m.start()
         if i == 0 or text[i - 1] in _BEFORE_LABEL or text[i - 1] in ":：":
             bracketed = m
@@ -139,7 +139,7 @@ def read_bracket(content: str, trailing: bool) -> Statement | None:
     c = content.strip()
     if not c:
         return None
-    m = label_pattern().match(c)
+    m = label_at(c)
     if m:
         _, st = read_labels(c)
         if st is not None and (st.units or st.leaders):
@@ -190,7 +190,7 @@ def find_inline(text: str) -> list[tuple[int, int, Statement]]:
 
 
 def has_label_start(text: str) -> bool:
-    m = label_pattern().match(text.lstrip())
+    m = label_at(text.lstrip())
     return m is not None
 
 
