@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from dutysplit import vocab
 from dutysplit.vocab import (GLOSS, STATEMENT_ROLES, UNIT_ROLES, _HEADS, _PERSON_TAILS, _TAILS, _words, iter_bracket_labels,
-                             iter_labels, label_at, word_pattern)
+                             iter_labels, label_at)
+
+
+def word_pattern(word: str) -> str:
+    """The replaced form: every character as a class of its written forms, a gloss and a space after any."""
+    forms = vocab._script()[1]
+    return f"(?:{GLOSS})?[ \u3000]?".join(f"[{forms[c]}]" if c in forms else regex.escape(c) for c in word)
 
 
 @lru_cache(maxsize=1)

@@ -278,3 +278,13 @@ def test_layout_table_reads_tasks_only_from_tables():
 @pytest.mark.parametrize("title", ["2025年重点工作责任分解表", "2025年重点工作分工", "2025年工作要点分解"])
 def test_more_list_titles(title):
     assert parse_text_dict(title + "\n" + HEAD + "1.甲。\n责任单位:县发改局\n")["meta"]["title"] == title
+
+
+def test_verbs_and_prose_words_are_read_in_either_script_and_through_glosses():
+    from dutysplit.statements import read_verbal
+    from dutysplit.statements.verbal import _prose_start
+
+    st = read_verbal("市財政局牽(qiān)頭,市稅務局配(pèi)合")
+    assert [(u.name, u.role) for u in st.units] == [("市財政局", "lead"), ("市稅務局", "support")]
+    st = _prose_start("市財政局為牽(qiān)頭單位")
+    assert [(u.name, u.role) for u in st.units] == [("市財政局", "lead")]

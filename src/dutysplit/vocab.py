@@ -50,21 +50,79 @@ def fold(s: str) -> str:
     return _WS.sub("", simplify(s)).replace("?", "")
 
 
-def char_class(c: str) -> str:
-    """A regex for one character in either script (``责`` → ``[责責]``)."""
-    forms = _script()[1].get(c)
-    return f"[{forms}]" if forms else regex.escape(c)
+FILL = "\x01"  # a gloss blanked out in a key text (same length, so spans are the original's)
 
 
-def word_pattern(word: str, *, spaced: bool = True, glossed: bool = True) -> str:
-    """A regex for ``word`` in either script, optionally with single spaces between its characters and a
-    pinyin gloss after any character."""
-    sep = ""
-    if glossed:
-        sep += f"(?:{GLOSS})?"
-    if spaced:
-        sep += r"[ \u3000]?"
-    return sep.join(char_class(c) for c in word)
+def key(s: str) -> str:
+    """The matching form of ``s`` that keeps every position: simplified characters, each pinyin gloss
+    replaced by as many ``FILL`` characters. Patterns built by :func:`word_pattern` match it; the spans
+    they find slice the original text."""
+    s = s.translate(_script()[0])
+    if "(" in s or "（" in s:
+        s = _GLOSS_RE.sub(lambda m: FILL * len(m.group()), s)
+    return s
+
+
+def word_pattern(word: str, *, spaced: bool = False) -> str:
+    """A regex for ``word`` (simplified) in a :func:`key` text: a blanked gloss may follow any character,
+    and with ``spaced`` a single space too."""
+    sep = FILL + "*" + (r"[ \u3000]?" if spaced else "")
+    return sep.join(regex.escape(c) for c in word)
+
+
+class KeyMatch:
+    """A match found in the key text, read in the original: ``m["units"]`` slices the text as written."""
+
+    __slots__ = ("m", "text")
+
+    def __init__(self, m, text: str):
+        self.m, self.text = m, text
+
+    def __getitem__(self, group):
+        a, b = self.m.span(group)
+        return None if a < 0 else self.text[a:b]
+
+    group = __getitem__
+
+    def start(self, group=0) -> int:
+        return self.m.start(group)
+
+    def end(self, group=0) -> int:
+        return self.m.end(group)
+
+    def span(self, group=0) -> tuple[int, int]:
+        return self.m.span(group)
+
+    @property
+    def lastgroup(self):
+        return self.m.lastgroup
+
+
+class KeyPattern:
+    """A pattern over the :func:`key` form of a text, compiled on first use; its matches read the text as
+    written (either script, glossed). ``source`` is a string or a function that builds it."""
+
+    __slots__ = ("source", "_p")
+
+    def __init__(self, source):
+        self.source, self._p = source, None
+
+    def _pattern(self) -> regex.Pattern:
+        if self._p is None:
+            self._p = regex.compile(self.source() if callable(self.source) else self.source)
+        return self._p
+
+    def match(self, text: str, pos: int = 0) -> KeyMatch | None:
+        m = self._pattern().match(key(text), pos)
+        return None if m is None else KeyMatch(m, text)
+
+    def search(self, text: str, pos: int = 0) -> KeyMatch | None:
+        m = self._pattern().search(key(text), pos)
+        return None if m is None else KeyMatch(m, text)
+
+    def finditer(self, text: str, pos: int = 0):
+        for m in self._pattern().finditer(key(text), pos):
+            yield KeyMatch(m, text)
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ from functools import lru_cache
 import regex
 
 from ..data import table
-from ..vocab import fold, simplify, word_pattern
+from ..vocab import KeyPattern, fold, simplify, word_pattern
 from .model import Statement, UnitRef
 from .unitlist import is_leader_ref, note_pattern, pairs, split_notes, split_top, split_units, unit_like
 
@@ -26,8 +26,7 @@ _ROLE = {"lead": ("lead", True), "each-leads": ("lead", True), "units": ("partic
 _DEADLINE = regex.compile(r"(年内|年底|底前|月底|季度|持续推进|长期坚持|长期|全年|完成时限|\d{4}年\d{1,2}月)")
 _DOC_REF = regex.compile(r"^\p{Han}{1,8}[〔\[［(（]?\s*\d{4}|^\p{Han}{1,8}\d{4,}")
 _NUMS = regex.compile(r"\d{1,4}")
-_ETC_TAIL = regex.compile(word_pattern("等", spaced=False) + "(?:" + word_pattern("部门", spaced=False) + "|"
-                          + word_pattern("单位", spaced=False) + ")?")
+_ETC_TAIL = KeyPattern(word_pattern("等") + "(?:" + word_pattern("部门") + "|" + word_pattern("单位") + ")?")
 # words that may follow the units of a prose statement (the predicate): verbs, prepositions
 _PREDICATE = ("负责", "牵头", "配合", "协办", "协助", "参与", "提出", "在", "制定", "组织", "会同", "对", "做好",
               "将", "还将", "进行", "统筹", "开展", "完成", "承担", "具体", "抓好", "指导", "推进", "协调", "共同",
@@ -37,13 +36,13 @@ _POSTS = regex.compile(r"^(?:[副正]?(?:主任|局长|处长|科长|部长|组�
 
 
 @lru_cache(maxsize=1)
-def _verbs() -> tuple[regex.Pattern, dict[str, str]]:
+def _verbs() -> tuple[KeyPattern, dict[str, str]]:
     """One alternation of every verb (longest first); group ``v<k>`` → the verb's role."""
     rows = sorted(table("verbs"), key=lambda r: -len(r[0]))
-    alt = "|".join(f"(?P<v{k}>{word_pattern(v, spaced=False)})" for k, (v, _) in enumerate(rows))
+    alt = "|".join(f"(?P<v{k}>{word_pattern(v)})" for k, (v, _) in enumerate(rows))
     # `牵头单位`, `负责人`: nouns, not verbs
-    noun = "|".join(word_pattern(w, spaced=False) for w in ("单位", "部门", "责任", "领导", "科室", "处室", "人", "同志"))
-    return regex.compile(f"(?:{alt})(?!{noun})"), {f"v{k}": role for k, (_, role) in enumerate(rows)}
+    noun = "|".join(word_pattern(w) for w in ("单位", "部门", "责任", "领导", "科室", "处室", "人", "同志"))
+    return KeyPattern(f"(?:{alt})(?!{noun})"), {f"v{k}": role for k, (_, role) in enumerate(rows)}
 
 
 def _verb_role(m: regex.Match) -> str:
@@ -97,7 +96,7 @@ def _match_verb(seg: str) -> tuple[str, str, str] | None:
     return None
 
 
-_TOGETHER = regex.compile(word_pattern("会同", spaced=False))
+_TOGETHER = KeyPattern(word_pattern("会同"))
 
 
 def _together(seg: str) -> list[UnitRef] | None:
@@ -224,9 +223,8 @@ def _against_support(st: Statement) -> None:
                 u.role, u.explicit = "lead", True
 
 
-_ASSIST = regex.compile(r"^(?P<a>.+?)" + word_pattern("配合", spaced=False) + r"(?P<b>.+?)(?:" +
-                        "|".join(word_pattern(v, spaced=False) for v in ("落实", "做好", "开展", "推进", "实施"))
-                        + r").*$")
+_ASSIST = KeyPattern(r"^(?P<a>.+?)" + word_pattern("配合") + r"(?P<b>.+?)(?:" +
+                     "|".join(word_pattern(v) for v in ("落实", "做好", "开展", "推进", "实施")) + r").*$")
 
 
 def _assisted(seg: str) -> tuple[str, str] | None:
@@ -295,14 +293,13 @@ def _units_of(names: list[str], role: str, explicit: bool) -> list[UnitRef]:
     return out
 
 
-_WEI = regex.compile("^(?P<units>.+?)" + word_pattern("为", spaced=False) + r"(?P<kind>" +
-                     "|".join(word_pattern(w, spaced=False) for w in ("牵头责任单位", "牵头单位", "主办单位", "责任单位",
-                                                                      "牵头部门", "责任部门")) + ")")
-_WEI_AFTER = regex.compile("(?P<kind>" + "|".join(word_pattern(w, spaced=False) for w in (
+_WEI = KeyPattern("^(?P<units>.+?)" + word_pattern("为") + r"(?P<kind>" + "|".join(word_pattern(w) for w in (
+    "牵头责任单位", "牵头单位", "主办单位", "责任单位", "牵头部门", "责任部门")) + ")")
+_WEI_AFTER = KeyPattern("(?P<kind>" + "|".join(word_pattern(w) for w in (
     "牵头责任部门", "牵头责任单位", "牵头单位", "牵头部门", "责任单位", "责任部门", "主办单位")) + ")" +
-    word_pattern("为", spaced=False) + r"(?P<units>.+)$")
-_YOU = regex.compile(word_pattern("由", spaced=False))
-_ABOVE = regex.compile("^" + word_pattern("上述", spaced=False))
+    word_pattern("为") + r"(?P<units>.+)$")
+_YOU = KeyPattern(word_pattern("由"))
+_ABOVE = KeyPattern("^" + word_pattern("上述"))
 _SUPPORT_VERBS = ("配合", "协办", "协助", "参与", "协同")
 
 
@@ -326,14 +323,14 @@ def _prose_start(seg: str) -> Statement | None:
         return st if st.units else None
     m = _WEI.match(seg)
     if m and unit_like(m["units"].strip()) or m and _all_units(m["units"]):
-        kind = simplify(m["kind"])
+        kind = fold(m["kind"])
         role, explicit = ("lead", True) if kind.startswith(("牵头", "主办")) else ("participant", False)
         st = Statement("prose", raw=seg)
         st.units = split_units(m["units"], role, explicit)[0]
         return st if st.units else None
     m = _WEI_AFTER.search(seg)
     if m and _all_units(m["units"]):
-        kind = simplify(m["kind"])
+        kind = fold(m["kind"])
         role, explicit = ("lead", True) if kind.startswith(("牵头", "主办")) else ("participant", False)
         st = Statement("prose", raw=seg)
         st.units = split_units(m["units"], role, explicit)[0]
