@@ -21,6 +21,8 @@ from .statements import split_units, unit_like
 from .statements.unitlist import split_top
 from .vocab import simplify
 
+_COLON_SPLIT = regex.compile(r"[:：]")
+
 _BRACKET_ROLE = regex.compile(r"^(?P<name>\p{Han}{2,4})[(（](?P<title>[^)）]+)[)）]$")
 _SPACED = regex.compile(r"\s+")
 # tasks whose lines are claimed by a block elsewhere (a table, a prose paragraph): they point into it
@@ -224,7 +226,7 @@ class Resolver:
                 handed.append((u.name, u.role))
         if sec.kind == "joint" and sec.statements:
             for _, text, _ in sec.statements:
-                body = regex.split(r"[:：]", text, maxsplit=1)[-1]
+                body = _COLON_SPLIT.split(text, maxsplit=1)[-1]
                 handed.extend((u.name, "participant") for u in split_units(body)[0])
         text_lines = [n for n, _ in sec.text_parts]
         return {

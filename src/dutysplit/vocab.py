@@ -24,7 +24,6 @@ UNIT_ROLES = frozenset(("units", "lead", "support"))
 # a pinyin gloss a converter put after a character: `責(zé)`, `發(fā)`
 GLOSS = r"[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[)）]"
 _GLOSS_RE = regex.compile(GLOSS)
-_WS = regex.compile(r"[\s\u3000]+")
 
 
 @lru_cache(maxsize=1)
@@ -44,10 +43,18 @@ def simplify(s: str) -> str:
 
 
 def fold(s: str) -> str:
-    """The matching form of ``s``: simplified, without pinyin glosses, white space or stray ``?``."""
+    """The matching form of ``s``: simplified, without pinyin glosses, white space or stray ``?``.
+    (Short strings — names, labels — are remembered: the same ones are folded again and again.)"""
+    return _fold_short(s) if len(s) <= 64 else _fold(s)
+
+
+def _fold(s: str) -> str:
     if "(" in s or "（" in s:
         s = _GLOSS_RE.sub("", s)
-    return _WS.sub("", simplify(s)).replace("?", "")
+    return "".join(s.translate(_script()[0]).split()).replace("?", "")
+
+
+_fold_short = lru_cache(maxsize=1 << 14)(_fold)
 
 
 FILL = "\x01"  # a gloss blanked out in a key text (same length, so spans are the original's)
@@ -228,32 +235,36 @@ class LabelMatch:
 
 
 @lru_cache(maxsize=2)
-def _label_words(roles: frozenset[str]) -> tuple[frozenset[str], int]:
+def _label_words(roles: frozenset[str]) -> tuple[frozenset[str], int, frozenset[str]]:
+    """(the words, the longest's length, every character a word (or a built label) can end with)."""
     exact, _ = _words()
     words = frozenset(w for w, r in exact.items() if r in roles)
-    return words, max(map(len, words))
+    ends = {w[-1] for w in words} | {t[-1] for t in _TAILS + _PERSON_TAILS}
+    return words, max(map(len, words)), frozenset(ends)
 
 
 @lru_cache(maxsize=1)
-def _generic_parts() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return tuple(h for hs in _HEADS.values() for h in hs), _TAILS + _PERSON_TAILS
+def _generic_parts() -> tuple[frozenset[str], frozenset[int], frozenset[str], frozenset[int]]:
+    heads = frozenset(h for hs in _HEADS.values() for h in hs)
+    tails = frozenset(_TAILS + _PERSON_TAILS)
+    return heads, frozenset(map(len, heads)), tails, frozenset(map(len, tails))
 
 
 def _is_han(c: str) -> bool:
     return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or c >= "\U00020000"
 
 
-def _generic(w: str, gaps: set[int]) -> bool:
+def _generic(w: str, gaps: list[int]) -> bool:
     """Built like a label word: a head, at most four characters, a tail (`牵头负责领导`, `协同推进单位`);
     ``gaps``: the places (between ``w[b-1]`` and ``w[b]``) where a space or a gloss was passed over — only
     inside the head or the tail."""
-    heads, tails = _generic_parts()
-    for h in heads:
-        if w.startswith(h):
-            for t in tails:
-                mid = len(w) - len(h) - len(t)
-                if w.endswith(t) and 0 <= mid <= 4 and all(_is_han(c) for c in w[len(h):len(w) - len(t)]) \
-                        and not any(len(h) <= b <= len(w) - len(t) for b in gaps):
+    heads, head_lens, tails, tail_lens = _generic_parts()
+    n = len(w)
+    for hl in head_lens:
+        if w[:hl] in heads:
+            for tl in tail_lens:
+                if 0 <= n - hl - tl <= 4 and w[n - tl:] in tails and all(_is_han(c) for c in w[hl:n - tl]) \
+                        and not any(hl <= b <= n - tl for b in gaps):
                     return True
     return False
 
@@ -268,7 +279,8 @@ def _skip_gloss(text: str, j: int, lo: int) -> int:
     return k if k >= lo and k < j - 2 and text[k] in "(（" else j
 
 
-def _word_before(text: str, e: int, lo: int, words: frozenset[str], longest: int, generic: bool):
+def _word_before(text: str, e: int, lo: int, words: frozenset[str], longest: int, ends: frozenset[str],
+                 generic: bool):
     """(start, end) of the longest vocabulary word ending right before ``e`` (spaces and a gloss between
     the word and ``e`` allowed), starting at or after ``lo``; None if there is none."""
     trans = _script()[0]
@@ -276,34 +288,40 @@ def _word_before(text: str, e: int, lo: int, words: frozenset[str], longest: int
     while j > lo and text[j - 1] in _SPACE:
         j -= 1
     j = _skip_gloss(text, j, lo)
+    if j <= lo or trans.get(ord(text[j - 1]), text[j - 1]) not in ends:
+        return None  # most colons: the character before cannot end a label
     end = j
     buf: list[str] = []
-    gaps: list[int] = []  # counted from the end of the word: a gap before the n-th last character
-    best = None
+    starts: list[int] = []
+    gap_at: list[int] = []  # a gap (space, gloss) passed over after the n-th last character
     while j > lo and len(buf) < longest:
         c = text[j - 1]
         if c in _SPACE or c in ":：":
             break
         buf.append(trans.get(ord(c), c))
         j -= 1
-        w = "".join(reversed(buf))
-        if w in words or generic and _generic(w, {len(w) - g for g in gaps}):
-            best = j
+        starts.append(j)
         # between two characters of a word: one gloss after the first, then one space
         k = j - 1 if j > lo and text[j - 1] in _SPACE else j
         k2 = _skip_gloss(text, k, lo)
         if k2 != j:
-            gaps.append(len(buf))
+            gap_at.append(len(buf))
         j = k2
-    return None if best is None else (best, end)
+    fwd = "".join(reversed(buf))
+    n = len(fwd)
+    for size in range(n, 0, -1):  # the longest word first: the leftmost start, as a regex would find
+        w = fwd[n - size:]
+        if w in words or generic and size >= 4 and _generic(w, [size - g for g in gap_at if g < size]):
+            return starts[size - 1], end
+    return None
 
 
 def iter_labels(text: str, start: int = 0):
     """Every statement label followed by its colon, left to right, not overlapping (like ``finditer``)."""
-    words, longest = _label_words(STATEMENT_ROLES)
+    words, longest, ends = _label_words(STATEMENT_ROLES)
     lo = start
     for m in _COLON.finditer(text, start):
-        found = _word_before(text, m.start(), lo, words, longest, True)
+        found = _word_before(text, m.start(), lo, words, longest, ends, True)
         if found is not None:
             yield LabelMatch(found[0], m.end(), text[found[0]:found[1]])
             lo = m.end()
@@ -314,20 +332,20 @@ def label_at(text: str, pos: int = 0) -> LabelMatch | None:
     m = _COLON.search(text, pos)
     if m is None:
         return None
-    words, longest = _label_words(STATEMENT_ROLES)
-    found = _word_before(text, m.start(), pos, words, longest, True)
+    words, longest, ends = _label_words(STATEMENT_ROLES)
+    found = _word_before(text, m.start(), pos, words, longest, ends, True)
     return LabelMatch(pos, m.end(), text[pos:found[1]]) if found is not None and found[0] == pos else None
 
 
 def iter_bracket_labels(text: str, start: int = 0):
     """Every unit label followed directly by its bracketed value (`组长单位(县政府办)`); ``end()`` is the
     bracket's index."""
-    words, longest = _label_words(UNIT_ROLES)
+    words, longest, ends = _label_words(UNIT_ROLES)
     lo = start
     for m in _OPENER.finditer(text, start):
         if m.start() < lo:
             continue
-        found = _word_before(text, m.start(), lo, words, longest, False)
+        found = _word_before(text, m.start(), lo, words, longest, ends, False)
         if found is not None:
             end = _past_gloss(text, m.start())
             yield LabelMatch(found[0], end, text[found[0]:found[1]])
@@ -338,8 +356,8 @@ def bracket_label_at(text: str, pos: int = 0) -> LabelMatch | None:
     m = _OPENER.search(text, pos)
     if m is None:
         return None
-    words, longest = _label_words(UNIT_ROLES)
-    found = _word_before(text, m.start(), pos, words, longest, False)
+    words, longest, ends = _label_words(UNIT_ROLES)
+    found = _word_before(text, m.start(), pos, words, longest, ends, False)
     if found is None or found[0] != pos:
         return None
     return LabelMatch(pos, _past_gloss(text, m.start()), text[pos:found[1]])

@@ -14,6 +14,11 @@ import regex
 from ..statements.unitlist import person_like, split_top, unit_like
 from ..vocab import fold, is_word
 
+_SENTENCE_MARK = regex.compile(r"[。；;！？]")
+_WORD_SEPS = regex.compile(r"[\s、,，]+")
+_STOPS = regex.compile(r"[。；;]")
+_SHORT_HAN = regex.compile(r"^\p{Han}{1,4}$")
+
 NONE_MARKS = frozenset(("/", "／", "无", "-", "—", "－", "——", "\\", "、", "?"))
 _NUM = regex.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})[.．、]?$")
 _LEAD_NUM = regex.compile(r"^(?P<n>\d{1,3})(?:[.．、]|\s)(?!\d)\s*")
@@ -85,23 +90,23 @@ def cell_type(text: str) -> str:
     if _DATE.search(f) and len(f) <= 20 and not unit_like(t):
         return "date"
     pieces = [_ETC_END.sub("", p.strip()) for p in split_top(t.lstrip("★*☆▲").replace("\n", "、")) if p.strip()]
-    if pieces and not _TASK_START.match(f) and not regex.search(r"[。；;！？]", t.rstrip("。")) and \
+    if pieces and not _TASK_START.match(f) and not _SENTENCE_MARK.search(t.rstrip("。")) and \
             (len(pieces) > 1 or len(f) <= 25) and all(unit_like(p) or len(fold(p)) <= 8 and unit_like(pieces[0])
                                                        for p in pieces):
         if unit_like(pieces[0]) or len(pieces) > 1:
             return "units"
-    words = [w for w in regex.split(r"[\s、,，]+", t) if w]
+    words = [w for w in _WORD_SEPS.split(t) if w]
     if words and all(person_like(w) for w in words) or _spaced_names(t):
         return "person"
     if _DATE.search(f) and len(f) <= 30:
         return "date"
-    return "short" if len(f) <= 14 and not regex.search(r"[。；;]", t) else "long"
+    return "short" if len(f) <= 14 and not _STOPS.search(t) else "long"
 
 
 def _spaced_names(t: str) -> bool:
     """`钱 宇`, `沈 昱 祝振伟`: names whose characters a converter spaced out."""
-    tokens = [x for x in regex.split(r"\s+", t.replace("?", " ")) if x]
-    if len(tokens) < 2 or any(not regex.match(r"^\p{Han}{1,4}$", x) for x in tokens):
+    tokens = t.replace("?", " ").split()
+    if len(tokens) < 2 or any(not _SHORT_HAN.match(x) for x in tokens):
         return False
     return person_like(tokens[0] + tokens[1]) and len(tokens[0]) == 1 or all(person_like(x) for x in tokens)
 

@@ -15,11 +15,14 @@ PDF and Excel hand over grids that are already cut.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
 from ..vocab import is_word, role_of
 from .cells import Cell
+
+_DIGIT_START = regex.compile(r"^\s*\d")
 
 _CELL_END_Q = regex.compile(r"\?+(?=\s|$)|(?<=\s)\?+")
 _MD_SEP = regex.compile(r"^:?-{3,}:?$")
@@ -95,7 +98,7 @@ def pipe(lines, i: int) -> Grid | None:
             last = rows[-1][-1]
             last.text += "\n" + _clean_cell(t)
             last.lines.append(line.no)
-        elif rows and j + 1 < n and "|" in lines[j + 1].text and not regex.match(r"^\s*\d", lines[j + 1].text):
+        elif rows and j + 1 < n and "|" in lines[j + 1].text and not _DIGIT_START.match(lines[j + 1].text):
             rows.append([Cell(_clean_cell(t), [line.no])])  # a first cell wrapped onto the next (pipe) line
             open_row = True
         else:
@@ -362,6 +365,13 @@ def box(lines, i: int) -> Grid | None:
     return Grid("box", i, j, columns=columns, used=[x.no for x in lines[i:j]])
 
 
+@lru_cache(maxsize=1)
+def _longest_word() -> int:
+    from ..vocab import _words
+
+    return max(len(w) for w in _words()[0])
+
+
 def segment(text: str, limit: int = 60) -> list[str] | None:
     """`实事内容工作任务责任单位进展情况` → the column names it is made of (every character covered by an exact
     vocabulary word, fewest words); None when it is not made of column names."""
@@ -371,7 +381,7 @@ def segment(text: str, limit: int = 60) -> list[str] | None:
     if not s or len(s) > limit:
         return None
     words = _words()[0]
-    longest = max(len(w) for w in words)
+    longest = _longest_word()
     best: list[list[str] | None] = [None] * (len(s) + 1)
     best[0] = []
     for p in range(len(s)):

@@ -18,6 +18,8 @@ from ..statements.unitlist import unit_like
 from ..vocab import role_of
 from .model import Clause, Doc, Item
 
+_LABEL_END = regex.compile(r"[:：(（]")
+
 _ORG_END = regex.compile(r"(办公室|人民政府|政府|委员会|管委会|局|委|办|厅|部|中心|公司)$")
 _JUR_START = regex.compile(r"[县市区省各镇乡]")
 
@@ -96,7 +98,7 @@ def read_line_statement(text: str) -> list[Statement]:
 def _label_role(st: Statement) -> str | None:
     if st.rule not in ("label", "labels", "run_in_label"):
         return None
-    return role_of(regex.split(r"[:：(（]", st.raw, maxsplit=1)[0])
+    return role_of(_LABEL_END.split(st.raw, maxsplit=1)[0])
 
 
 def group_clauses(sts: list[Statement]) -> list[list[Statement]]:

@@ -8,6 +8,9 @@ from ..lex import Token, cn_number
 from ..statements import find_inline, find_run_in, read_prose, unit_like
 from .model import Item, Section, Subheading
 
+_PUNCT = regex.compile(r"[。，,；;:：、]")
+_STOPS = regex.compile(r"[。；;]")
+
 _STATEMENT_HINT = regex.compile(r"由|负责|負責|牵头|牽頭|责任单位|責任單位|协办|協辦|配合|[(（\[［〔【]")
 _INLINE = frozenset(("inline_label", "inline_verb", "bare_bracket"))
 
@@ -124,7 +127,7 @@ class Headings:
         """A line that is only a unit's name, heading tasks numbered from 1 (`凤台县政府` / `1.…`): the unit
         leads every task under it (family ``unit_heading``); each such group is a list of its own."""
         t = tok.text.strip()
-        if len(t) > 24 or regex.search(r"[。，,；;:：、]", t) or not unit_like(t) or "unit_heading" not in self.families:
+        if len(t) > 24 or _PUNCT.search(t) or not unit_like(t) or "unit_heading" not in self.families:
             return False
         nxt = self._next_tok(i)
         if nxt.role != "item" or nxt.groups.get("num") not in ("1", "01"):
@@ -146,7 +149,7 @@ class Headings:
         sec = self.section
         if sec is None or sec.line is None or sec.style != "cn" or not _STATEMENT_HINT.search(tok.text):
             return False
-        if not regex.search(r"[。；;]", sec.heading[:-1]) and len(sec.heading) < 30:
+        if not _STOPS.search(sec.heading[:-1]) and len(sec.heading) < 30:
             return False
         prose = read_prose(tok.text)
         if not prose or prose[0].scope != "preceding":

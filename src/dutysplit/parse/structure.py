@@ -21,6 +21,11 @@ from .headings import _STATEMENT_HINT, Headings, cn_label
 from .front import ENDS_TASK, ITEM_ROLES, Front
 from .model import Doc, Item, Part, Section, Subheading
 
+_COLON_SPLIT = regex.compile(r"[:：]")
+_NAME_SEP = regex.compile(r"[\s、,，]")
+_CLAUSE_MARK = regex.compile(r"[。；;:：]")
+_STOPS = regex.compile(r"[。；;]")
+
 # a number directly followed by one of these is a quantity, not a task number (`10亿元…`)
 _MEASURE = regex.compile(r"^[年月日号%％个万亿千百元米吨人家项次倍岁天期批座所条台辆艘公里亩栋户名]")
 _ABOVE = regex.compile(r"^(?:上述|以上)")
@@ -349,15 +354,15 @@ class Structure(Headings):
         head = item.statements[self._head_of(item)][1]
         if prev.rstrip().endswith(_SENTENCE_END) or has_label_start(tok.text) or not has_label_start(head):
             return False
-        label = regex.split(r"[:：]", head, maxsplit=1)[0]
+        label = _COLON_SPLIT.split(head, maxsplit=1)[0]
         t = tok.text
         if role_of(label) == "leader":
             # `责任领导:胡选坤 市委副书记` / `马兴赞 市委常委、…`: one more person under the same label
-            first = regex.split(r"[\s、,，]", t.strip(), maxsplit=1)[0]
-            return len(t) <= 40 and not regex.search(r"[。；;:：]", t) and person_like(first)
+            first = _NAME_SEP.split(t.strip(), maxsplit=1)[0]
+            return len(t) <= 40 and not _CLAUSE_MARK.search(t) and person_like(first)
         if role_of(label) not in UNIT_ROLES:
             return False
-        if len(t) > 80 or regex.search(r"[。；;]", t[:-1]):
+        if len(t) > 80 or _STOPS.search(t[:-1]):
             return False
         first = t.split("、")[0].strip()
         if unit_like(first):

@@ -11,6 +11,8 @@ from ..statements.unitlist import split_units, unit_like
 from ..vocab import UNIT_ROLES
 from .model import Clause, Item, Part, Section, Subheading
 
+_LIST_SEPS = regex.compile(r"[\s、,，;；]+")
+
 _CN_HEAD = regex.compile(r"^(?P<num>[一二三四五六七八九十]{1,3})\s*[、．.]\s*(?P<title>.*)$")
 _PAREN_HEAD = regex.compile(r"^[(（](?P<num>[一二三四五六七八九十]{1,3})[)）]\s*(?P<title>.*)$")
 _ROLE_OF = {"lead": ("lead", True), "support": ("support", True), "units": ("participant", False)}
@@ -113,7 +115,7 @@ class TableReader:
             if r in UNIT_ROLES and c.text.strip():
                 st.add(cell_statement(r, c.text, c.lines))
             elif r == "leader" and c.text.strip():
-                st.leaders.extend(p for p in regex.split(r"[\s、,，;；]+", _clean_text(c.text)) if p)
+                st.leaders.extend(p for p in _LIST_SEPS.split(_clean_text(c.text)) if p)
         st.lines = sorted(row.lines)
         if "lead" in roles and st.units and not any(roles[k] == "lead" for k, _ in row.cells):
             st.lead_missing = True  # the table says who leads in its own column: none is guessed
