@@ -192,7 +192,7 @@ FIXED = {
         "resolve.extract_notes calls parse._scan_brackets at every unclosed opener: O(n^2)"),
     "joint_heading_unclosed_brackets": (
         lambda n: "一、" + "（" * n + "共同负责\n1.任务", 500,
-        "resolve.classify_section -> extract_notes -> _scan_brackets per unclosed opener: O(n^2)"),
+        "parse.sections.classify_section -> extract_notes -> _scan_brackets per unclosed opener: O(n^2)"),
     "units_wrapped_without_separators": (
         lambda n: "1.任务\n责任单位：县局\n" + "县局\n" * n, 500,
         "parse.on_text/join_units: st.body is rebuilt and _ORG_SUFFIX searched over it per line: O(n^2)"),

@@ -1,15 +1,20 @@
 """Load the rule tables shipped in ``dutysplit/data`` (TSV: cheap to read, no YAML import at start-up)."""
 from __future__ import annotations
 
+import os
 from functools import lru_cache
-from importlib import resources
 
 import regex
+
+# the tables sit next to this module (a package on disk: importlib.resources would cost ~10 ms of
+# imports at every start for the same path)
+_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
 
 def rows(name: str) -> list[list[str]]:
     """The rows of ``data/<name>.tsv``: comment (``#``) and blank lines skipped, cells split on TAB."""
-    text = resources.files("dutysplit").joinpath("data").joinpath(f"{name}.tsv").read_text(encoding="utf-8")
+    with open(os.path.join(_DIR, f"{name}.tsv"), encoding="utf-8") as fh:
+        text = fh.read()
     out = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):

@@ -8,89 +8,15 @@ and adds canonical names, kinds and jurisdictions, leaders with titles, and the 
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
-
-import regex
 
 from . import SCHEMA_VERSION
 from .clean import tidy
-from .data import table
 from .docmeta import meta
 from .parse.model import Clause, Doc, Item, Section
-from .statements import split_units, unit_like
-from .statements.unitlist import split_top
-from .vocab import simplify
+from .statements import unit_like
 
-_COLON_SPLIT = regex.compile(r"[:：]")
-
-_BRACKET_ROLE = regex.compile(r"^(?P<name>\p{Han}{2,4})[(（](?P<title>[^)）]+)[)）]$")
-_SPACED = regex.compile(r"\s+")
 # tasks whose lines are claimed by a block elsewhere (a table, a prose paragraph): they point into it
 POINTER_RULES = ("referenced", "prose_list")
-
-
-@lru_cache(maxsize=None)
-def _titles() -> regex.Pattern:
-    alt = "|".join(regex.escape(t) for t, _ in sorted(table("titles"), key=lambda r: -len(r[0])))
-    return regex.compile(rf"^(?P<name>\p{{Han}}{{2,4}}?)\s*(?P<title>{alt})$")
-
-
-@lru_cache(maxsize=None)
-def _section_kinds() -> tuple[tuple[str, regex.Pattern], ...]:
-    return tuple((kind, regex.compile(pat)) for kind, pat in table("sections"))
-
-
-def parse_leaders(who: str) -> list[dict]:
-    """`于会游市长` → name + title; `胡选坤 市委副书记`; a bare name; a post (`省政府分管领导同志`)."""
-    leaders = []
-    for piece in split_top(who, "、,，;；和及"):
-        piece = piece.strip()
-        if not piece:
-            continue
-        m = _BRACKET_ROLE.match(piece)
-        if m:
-            leaders.append({"name": m["name"], "title": m["title"]})
-            continue
-        m = _titles().match(_SPACED.sub("", piece)) or _titles().match(piece)
-        if m:
-            leaders.append({"name": m["name"], "title": m["title"]})
-        else:
-            leaders.append({"name": _SPACED.sub("", piece) if len(piece) <= 6 else piece, "title": None})
-    return leaders
-
-
-def classify_section(sec: Section) -> list[str]:
-    """Kind and leaders of a section from its heading; returns the units it hands down (joint, unit)."""
-    heading = simplify(sec.heading)
-    if sec.kind == "unit":
-        return [st for _, st, _ in sec.statements]
-    for kind, pat in _section_kinds():
-        m = pat.match(heading)
-        if not m:
-            continue
-        who = sec.heading[: len(m.group("who"))] if m.groupdict().get("who") else ""
-        if kind == "leader":
-            leaders = parse_leaders(who)
-            if any(ld["title"] for ld in leaders):
-                sec.kind, sec.leaders = "leader", leaders
-                return []
-            pieces = [p for p in split_top(who) if p.strip()]
-            if pieces and all(unit_like(p) for p in pieces):
-                sec.kind = "unit"
-                return [who]
-            continue
-        if kind == "joint":
-            sec.kind = "joint"
-            return [who]
-        sec.kind = kind
-        break
-    else:
-        sec.kind = "topic"
-    if sec.kind == "prose" and sec.items:
-        sec.kind = "topic"
-    if not sec.items and sec.kind == "topic":
-        sec.kind = "prose"
-    return []
 
 
 class Resolver:
@@ -132,7 +58,7 @@ class Resolver:
         marked: set[str] = set()
         explicit_lead = False
         for st in c.statements:
-            extra["leaders"].extend(ld for raw in st.leaders for ld in parse_leaders(raw))
+            extra["leaders"].extend(st.people)
             for name, kind, value in st.fields:
                 extra["fields"].append({"name": name, "kind": kind, "value": tidy(value),
                                         "line": st.lines[0] if st.lines else item.first})
@@ -218,16 +144,7 @@ class Resolver:
         }
 
     def section(self, sec: Section) -> dict:
-        who = classify_section(sec)
-        handed: list[tuple[str, str]] = []
-        role = "lead" if sec.kind == "unit" else "participant"
-        for w in who:
-            for u in split_units(w, role, role == "lead")[0]:
-                handed.append((u.name, u.role))
-        if sec.kind == "joint" and sec.statements:
-            for _, text, _ in sec.statements:
-                body = _COLON_SPLIT.split(text, maxsplit=1)[-1]
-                handed.extend((u.name, "participant") for u in split_units(body)[0])
+        handed = sec.handed  # read from the heading by the parser (parse.sections)
         text_lines = [n for n, _ in sec.text_parts]
         return {
             "label": sec.label,

@@ -11,6 +11,7 @@ from ..lex import Token
 from .front import find_body_start, mark_signatures, title_head
 from .model import Doc
 from .post import infer_sections, prose_fallback, title_unit, unique_labels
+from .sections import read_headings
 from .structure import Structure
 from .tables import TableReader
 
@@ -85,6 +86,7 @@ def parse_tokens(tokens: list[Token], families: frozenset[str] | None = None, gr
         title_unit(doc, tokens)
     infer_sections(doc)
     unique_labels(doc)
+    read_headings(doc)
     return doc
 
 

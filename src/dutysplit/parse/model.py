@@ -69,6 +69,7 @@ class Section:
     last_arabic: int = 0
     last_cn: int = 0
     unnumbered: int = 0  # unnumbered tasks opened so far (their labels)
+    handed: list[tuple[str, str]] = field(default_factory=list)  # (unit, role) its heading hands down
 
 
 @dataclass(slots=True)

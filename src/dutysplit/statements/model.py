@@ -28,6 +28,7 @@ class Statement:
     raw: str = ""
     lines: list[int] = field(default_factory=list)  # line ids it was read from (empty for inline)
     lead_missing: bool = False  # the source has a place for the lead (a 牵头单位 column) and it is empty
+    people: list[dict] = field(default_factory=list)  # ``leaders`` read as {name, title} (parse.sections)
 
     @property
     def has_units(self) -> bool:
