@@ -61,8 +61,40 @@ def test_binary_nul_bytes(tmp_path):
 
 
 def test_binary_png(tmp_path):
-    p = write(tmp_path, "image.png", TINY_PNG)
-    assert_one_error(run("parse", p), p, "binary file (contains NUL bytes)")
+    # named by its content: a PNG saved as .txt is still an image
+    p = write(tmp_path, "image.txt", TINY_PNG)
+    assert_one_error(run("parse", p), p, "a PNG image cannot be read; run OCR first and give the text")
+
+
+@pytest.mark.parametrize("name,data,reason", [
+    ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+     "a legacy Word document (.doc) cannot be read; open it and save it as .docx"),
+    ("old.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+     "a WPS document (.wps) cannot be read; open it and save it as .docx"),
+    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+     "a legacy Excel workbook (.xls) cannot be read; open it and save it as .xlsx"),
+    ("notes.rtf", b"{\\rtf1\\ansi hello}", "an RTF document cannot be read; save it as .docx"),
+    ("a.zip", None, "a zip archive, not a document; unpack it and give the documents inside"),
+    ("half.docx", b"PK\x03\x04" + bytes(40), None),
+])
+def test_formats_we_do_not_read_say_what_to_do(tmp_path, name, data, reason):
+    if data is None:
+        import io
+        import zipfile
+
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("a.txt", "x")
+        data = buf.getvalue()
+    p = write(tmp_path, name, data)
+    proc = run("parse", p)
+    assert proc.returncode == 1
+    err = proc.stderr.decode("utf-8")
+    assert "Traceback" not in err and err.count("\n") == 1 and err.startswith(f"dutysplit: error: {p}: ")
+    if reason:
+        assert err == f"dutysplit: error: {p}: {reason}\n"
+    else:
+        assert "damaged zip" in err
 
 
 def test_invalid_utf8_not_gb18030(tmp_path):
@@ -79,7 +111,8 @@ def test_empty_directory_is_a_usage_error(tmp_path):
     err = proc.stderr.decode("utf-8")
     assert "Traceback" not in err
     assert proc.returncode == 2
-    assert err.splitlines()[-1] == "Error: no input files (directories searched for '*.txt')"
+    assert err.splitlines()[-1] == ("Error: no input files (directories searched for "
+                                    "'*.txt,*.htm,*.html,*.docx,*.pdf,*.xlsx')")
     assert proc.stdout == b""
 
 

@@ -1,7 +1,8 @@
 """Every layout family is a named rule (dutysplit.rules) with at least one fixture that it reads.
 
-Fixtures: ``tests/fixtures/rules/<rule>--<case>.txt`` beside ``<rule>--<case>.expected.json`` (checked by
-test_fixtures.py like every other pair). Here: each rule has a fixture, each fixture is read by its rule,
+Fixtures: ``tests/fixtures/rules/<rule>--<case>.<ext>`` beside ``<rule>--<case>.expected.json`` (checked by
+test_fixtures.py like every other pair). ``<ext>`` is ``txt``, or for the tables a reader cuts itself ``docx``,
+``html``, ``pdf``, ``xlsx`` (made by ``python -m tests.docmake``). Here: each rule has a fixture, each fixture is read by its rule,
 the README's rule table names every rule and its fixture, and ``--layout`` selects rules by name.
 """
 from __future__ import annotations
@@ -10,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from dutysplit.api import parse_file_dict, parse_text_dict
+from dutysplit.api import parse_file_dict, parse_text_dict, source_text
 from dutysplit.audit import lossless_problems
 from dutysplit.rules import FAMILIES, GROUPS, names, select
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "tests" / "fixtures" / "rules"
-FIXTURES = sorted(RULES_DIR.glob("*.txt"))
+INPUTS = (".txt", ".docx", ".html", ".pdf", ".xlsx")
+FIXTURES = sorted(p for p in RULES_DIR.iterdir() if p.suffix in INPUTS)
 
 
 def rules_in(doc: dict) -> set[str]:
@@ -26,7 +28,7 @@ def rules_in(doc: dict) -> set[str]:
 
 @pytest.mark.parametrize("rule", names())
 def test_every_rule_has_a_fixture(rule):
-    assert list(RULES_DIR.glob(f"{rule}--*.txt")), f"no fixture tests/fixtures/rules/{rule}--<case>.txt"
+    assert [p for p in FIXTURES if p.name.startswith(f"{rule}--")], f"no fixture tests/fixtures/rules/{rule}--<case>.txt"
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
@@ -35,7 +37,7 @@ def test_each_fixture_is_read_by_its_rule(path):
     assert rule in names(), f"{path.name} names no rule"
     doc = parse_file_dict(str(path))
     assert rule in rules_in(doc)
-    assert lossless_problems(doc, path.read_text(encoding="utf-8")) == []
+    assert lossless_problems(doc, source_text(str(path))) == []
     assert path.with_name(path.stem + ".expected.json").exists()
 
 

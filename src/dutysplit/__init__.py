@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .models import Document
 
 __version__ = "0.1.0"
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 __all__ = ["parse_text", "parse_file", "InputError", "__version__", "SCHEMA_VERSION"]
 
 

@@ -2,36 +2,18 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-
 from .clean import clean_lines
 from .errors import InputError
 from .facts import annotate
 from .lex import lex
 from .parse import parse_tokens
-from .read import DEFAULT_MAX_BYTES, Source, read_bytes, read_path, split_lines
+from .read import DEFAULT_MAX_BYTES, Blocks, Source, read_bytes, split_lines
+from .read.detect import TEXT, detect
+from .read.text import read_file_bytes
 from .resolve import resolve
 
 
 LAYOUTS = ("auto", "lines", "inline", "table")
-
-
-@dataclass(slots=True)
-class Blocks:
-    """What a reader of a structured format (Word, HTML, PDF, Excel) hands to the pipeline.
-
-    ``lines``: every paragraph, and every paragraph of every table cell, in reading order; line n of the
-    output is ``lines[n - 1]`` (lossless accounting is over these). ``positions``: where each line is in
-    the source (`p12`, `t1 r2 c3`, `page 3 line 4`), same length as ``lines``. ``grids``: the tables the
-    reader cut itself — :class:`dutysplit.grid.Grid` with ``rows`` of ``Cell(text, lines=[line numbers],
-    col=k)``, a merged cell repeated in every row and column it spans; the grid reader finds the header
-    and assembles the rows as for any other form. ``facts``: metadata the reader found (an HTML page's
-    title and publication date) as meta fields ``{key, value, kind: "kv"}``."""
-
-    lines: list[str]
-    positions: list[str]
-    grids: list = field(default_factory=list)
-    facts: list[dict] = field(default_factory=list)
 
 
 def run_text(text: str, source: dict, *, layout: str = "auto", aliases: dict[str, str] | None = None) -> dict:
@@ -60,17 +42,52 @@ def run_blocks(blocks: Blocks, source: dict, *, layout: str = "auto", aliases: d
     families = select(layout)
     if not any(line.strip() for line in blocks.lines):
         raise InputError("document holds no text")
-    tokens = lex(clean_lines(blocks.lines))
+    cleaned = clean_lines(blocks.lines)
+    for line in cleaned:
+        if line.no in blocks.debris:
+            line.debris = line.debris or "reader"
+    tokens = lex(cleaned)
     parsed = parse_tokens(tokens, families, grids=blocks.grids)
     if blocks.facts:
         parsed.meta[:0] = [dict(f, lines=f.get("lines") or [0, 0]) for f in blocks.facts]
     source = {**source, "split_lines": [], "positions": list(blocks.positions)}
     doc = resolve(parsed, source, text="\n".join(blocks.lines), aliases=aliases)
+    if blocks.diagnostics:
+        doc["diagnostics"][:0] = list(blocks.diagnostics)
     return annotate(doc)
 
 
 def _source_dict(src: Source) -> dict:
-    return {"path": src.path, "sha256": src.sha256, "encoding": src.encoding}
+    return {"path": src.path, "sha256": src.sha256, "encoding": src.encoding, "format": TEXT}
+
+
+def read_structured(fmt: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                    encoding: str | None = None) -> Blocks:
+    """The reader of a structured format (its library is imported here, on first use)."""
+    if fmt == "docx":
+        from .read.docx import read
+    elif fmt == "xlsx":
+        from .read.xlsx import read
+    elif fmt == "pdf":
+        from .read.pdf import read
+    elif fmt == "html":
+        from .read.html import read
+
+        return read(data, max_bytes=max_bytes, encoding=encoding)
+    else:
+        raise InputError(f"no reader for format {fmt!r}")
+    return read(data, max_bytes=max_bytes)
+
+
+def _parse_data(data: bytes, path: str | None, *, encoding: str | None, max_bytes: int, layout: str,
+                aliases: dict[str, str] | None, fmt: str | None = None) -> dict:
+    fmt = fmt or detect(data, path)
+    if fmt == TEXT:
+        src = read_bytes(data, path=path, encoding=encoding)
+        return _with_reading_notes(run_text(src.text, _source_dict(src), layout=layout, aliases=aliases), src)
+    blocks = read_structured(fmt, data, max_bytes=max_bytes, encoding=encoding)
+    source = {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "encoding": None, "format": fmt}
+    return run_blocks(blocks, source, layout=layout, aliases=aliases)
 
 
 def _with_reading_notes(doc: dict, src: Source) -> dict:
@@ -87,12 +104,26 @@ def parse_text_dict(text: str, *, source: str | None = None, layout: str = "auto
 
 
 def parse_bytes_dict(data: bytes, *, source: str | None = None, encoding: str | None = None,
-                     layout: str = "auto", aliases: dict[str, str] | None = None) -> dict:
-    src = read_bytes(data, path=source, encoding=encoding)
-    return _with_reading_notes(run_text(src.text, _source_dict(src), layout=layout, aliases=aliases), src)
+                     layout: str = "auto", aliases: dict[str, str] | None = None,
+                     max_bytes: int = DEFAULT_MAX_BYTES, fmt: str | None = None) -> dict:
+    """Bytes of any format (found by content unless ``fmt`` names it)."""
+    return _parse_data(data, source, encoding=encoding, max_bytes=max_bytes, layout=layout, aliases=aliases,
+                       fmt=fmt)
 
 
 def parse_file_dict(path: str, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                    layout: str = "auto", aliases: dict[str, str] | None = None) -> dict:
-    src = read_path(path, encoding=encoding, max_bytes=max_bytes)
-    return _with_reading_notes(run_text(src.text, _source_dict(src), layout=layout, aliases=aliases), src)
+                    layout: str = "auto", aliases: dict[str, str] | None = None, fmt: str | None = None) -> dict:
+    """A file of any format: text, HTML, Word (.docx), PDF, Excel (.xlsx), found by its content."""
+    data = read_file_bytes(path, max_bytes=max_bytes)
+    return _parse_data(data, path, encoding=encoding, max_bytes=max_bytes, layout=layout, aliases=aliases,
+                       fmt=fmt)
+
+
+def source_text(path: str, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """The text that a document's line numbers count: the decoded file for plain text, the reader's lines
+    (one per paragraph or cell, joined by newlines) for Word, HTML, PDF and Excel. For the lossless check."""
+    data = read_file_bytes(path, max_bytes=max_bytes)
+    fmt = detect(data, path)
+    if fmt == TEXT:
+        return read_bytes(data, path=path, encoding=encoding).text
+    return "\n".join(read_structured(fmt, data, max_bytes=max_bytes, encoding=encoding).lines)

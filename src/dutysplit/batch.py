@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass, field
 
 from .errors import EXIT_USAGE, InputError, OutputError
+from .read.detect import DOCUMENTS
 
 EXTENSIONS = {"json": ".json", "jsonl": ".json", "yaml": ".yaml", "tsv": ".tsv", "csv": ".csv", "xlsx": ".xlsx"}
 TMP_PREFIX = ".dutysplit-tmp-"
@@ -50,9 +51,9 @@ class Result:
     notes: list = field(default_factory=list)  # (line, message) of each warning diagnostic
 
 
-def plan(paths: list[str], pattern: str = "*.txt") -> list[Job]:
-    """Expand directories (recursively, sorted: regular files whose name matches ``pattern``, case
-    ignored, so that `*.txt` takes `A.TXT`); keep other paths as given. FIFOs, sockets and devices in a
+def plan(paths: list[str], pattern: str = DOCUMENTS) -> list[Job]:
+    """Expand directories (recursively, sorted: regular files whose name matches ``pattern`` — one glob or
+    several separated by commas — case ignored, so that `*.txt` takes `A.TXT`); keep other paths as given. FIFOs, sockets and devices in a
     directory are no documents and are passed over (reading one would wait forever); a subdirectory
     that cannot be read becomes a job that fails with the reason. A FIFO or device named as an argument
     (`<(cmd)`, /dev/stdin) is a stream, read once.
@@ -81,7 +82,7 @@ def _is_stream(path: str) -> bool:
 
 
 def _walk(top: str, pattern: str, prefix: str) -> list[Job]:
-    pattern = pattern.lower()
+    patterns = [p.strip().lower() for p in pattern.split(",") if p.strip()]
     found: list[Job] = []
 
     def unreadable(e: OSError) -> None:
@@ -93,7 +94,7 @@ def _walk(top: str, pattern: str, prefix: str) -> list[Job]:
     for root, dirs, files in os.walk(top, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for f in files:
-            if f.startswith(TMP_PREFIX) or not fnmatch.fnmatchcase(f.lower(), pattern):
+            if f.startswith(TMP_PREFIX) or not any(fnmatch.fnmatchcase(f.lower(), p) for p in patterns):
                 continue
             full = os.path.join(root, f)
             try:

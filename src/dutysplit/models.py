@@ -22,7 +22,14 @@ class _Model(BaseModel):
 class SourceInfo(_Model):
     path: str | None = Field(description="the input path as given; null for text or stdin")
     sha256: str = Field(description="SHA-256 of the input bytes (of the UTF-8 text for parse_text)")
-    encoding: str | None = Field(description="encoding used to decode the bytes; null for text input")
+    encoding: str | None = Field(description="encoding used to decode the bytes; null for text input and for "
+                                 "Word, PDF and Excel files")
+    format: Literal["text", "html", "docx", "pdf", "xlsx"] = Field(
+        "text", description="the input's format, found by its content (not by its name)")
+    positions: list[str] | None = Field(
+        None, description="for Word, HTML, PDF and Excel input: where line n of the output is in the file "
+        "(`positions[n-1]`): `p12` (paragraph), `t1 r2 c3` (table, row, cell), `page 3 line 4`, "
+        "`Sheet1!B7`; null for plain text, whose line numbers are the file's own")
     split_lines: list["SplitLine"] = Field(
         description="physical lines that held several paragraphs (HTML `<p>` blocks, two tasks run together, a "
         "whole document on one line): each was cut into `count` paragraphs numbered from `first`. Line numbers "

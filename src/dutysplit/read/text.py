@@ -1,4 +1,4 @@
-"""Stage 1: bytes → text. Encodings (BOM, UTF-8, UTF-16, GB18030), newlines, size limit."""
+"""Plain text: bytes → text. Encodings (BOM, UTF-8, UTF-16, GB18030), newlines, size limit."""
 from __future__ import annotations
 
 import codecs
@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from .errors import InputError
+from ..errors import InputError
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -146,7 +146,12 @@ def read_bytes(data: bytes, *, path: str | None = None, encoding: str | None = N
 
 
 def read_path(path: str, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
-    """Read a file; every failure is an InputError with a one-line reason."""
+    """Read a text file; every failure is an InputError with a one-line reason."""
+    return read_bytes(read_file_bytes(path, max_bytes=max_bytes), path=path, encoding=encoding)
+
+
+def read_file_bytes(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A file's bytes (at most ``max_bytes``); every failure is an InputError with a one-line reason."""
     try:
         if os.path.isdir(path):
             raise InputError("is a directory")
@@ -165,4 +170,4 @@ def read_path(path: str, *, encoding: str | None = None, max_bytes: int = DEFAUL
         raise InputError(e.strerror or str(e)) from None
     if len(data) > max_bytes:
         raise InputError(f"file is over the limit of {max_bytes} bytes (--max-bytes)")
-    return read_bytes(data, path=path, encoding=encoding)
+    return data
