@@ -140,7 +140,7 @@ def parse_job(job: Job, opts: Options, stdin: bytes | None = None) -> dict:
     if job.path == "-" or job.stream:
         data = stdin if stdin is not None else read_stream(job, opts)
         return parse_bytes_dict(data, source=job.path, encoding=opts.encoding, layout=opts.layout,
-                                aliases=opts.aliases)
+                                aliases=opts.aliases, max_bytes=opts.max_bytes)
     return parse_file_dict(job.path, encoding=opts.encoding, max_bytes=opts.max_bytes, layout=opts.layout,
                            aliases=opts.aliases)
 
@@ -276,7 +276,12 @@ def work(job: Job, opts: Options, *, first: bool = True, several: bool = False, 
         res.error = f"internal error: {type(e).__name__}: {e}"
         return res
     res.warnings = sum(1 for d in doc["diagnostics"] if d["level"] in ("warning", "error"))
-    res.notes = [(d["line"], d["message"]) for d in doc["diagnostics"] if d["level"] in ("warning", "error")]
+    positions = doc["source"].get("positions") or []
+
+    def where(line):  # a Word/PDF/HTML/Excel line: its place in the file (`t1 r2 c3`), not a bare number
+        return positions[line - 1] if isinstance(line, int) and 0 < line <= len(positions) else line
+
+    res.notes = [(where(d["line"]), d["message"]) for d in doc["diagnostics"] if d["level"] in ("warning", "error")]
     if opts.fmt == "dict":
         res.doc = doc
         return res

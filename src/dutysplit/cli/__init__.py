@@ -27,9 +27,10 @@ def _error(path: str, reason: str) -> None:
     click.echo(f"dutysplit: error: {show_path(path)}: {show_path(reason)}", err=True)
 
 
-def _warn(path: str, line: int | None, message: str) -> None:
-    """One warning diagnostic: `dutysplit: warning: FILE: line N: message` (no `line N:` without a line)."""
-    where = f"line {line}: " if line is not None else ""
+def _warn(path: str, line: int | str | None, message: str) -> None:
+    """One warning diagnostic: `dutysplit: warning: FILE: line N: message` (no `line N:` without a line; a
+    place such as `t1 r2 c3` or `page 3 line 4` for Word, HTML, PDF and Excel input)."""
+    where = f"line {line}: " if isinstance(line, int) else f"{line}: " if line else ""
     click.echo(f"dutysplit: warning: {show_path(path)}: {where}{show_path(message)}", err=True)
 
 
