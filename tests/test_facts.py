@@ -243,10 +243,13 @@ def test_hand_file_shape():
 
 
 def test_parse_imports_no_heavy_library():
-    """The facts pass keeps `dutysplit parse` light: none of the optional libraries is imported."""
+    """The facts pass keeps `dutysplit parse` light: none of the optional libraries is imported, nor any
+    reader of Word, HTML, PDF or Excel (nor zipfile, which only a Word or Excel file needs)."""
     code = ("import sys\nfrom dutysplit.cli import main\ntry:\n    main(['parse', '-q', {!r}])\n"
             "except SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('rich', 'rapidfuzz', 'openpyxl', 'pydantic', 'yaml') if m in sys.modules), "
+            "print(sorted(m for m in ('rich', 'rapidfuzz', 'openpyxl', 'pydantic', 'yaml', 'docx', 'selectolax', "
+            "'pdfplumber', 'lxml', 'zipfile', 'dutysplit.read.docx', 'dutysplit.read.html', 'dutysplit.read.pdf', "
+            "'dutysplit.read.xlsx') if m in sys.modules), "
             "file=sys.stderr)\n").format(str(ROOT / "samples" / "002_943b2e701313101a.txt"))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stderr.strip() == "[]", out.stderr

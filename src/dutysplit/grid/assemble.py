@@ -185,12 +185,12 @@ def build_rows(raw_rows: list[list[Cell]], header: list[Column], fixed: bool, at
         row.group = group
         if num_col is not None:
             row.number = next((c.text.strip().rstrip(".．、") for k, c in placed if k == num_col), None)
-        own = None
+        own, own_k = None, None
         for k, c in placed:
             if k < first_resp and roles[k] not in ("number", "deadline", "status", "leader"):
                 ln = lead_number(c.text)
                 if ln is not None:
-                    own = ln
+                    own, own_k = ln, k
                     break
         if tcol is not None:
             text = next((c.text for k, c in placed if k == tcol), "")
@@ -198,10 +198,19 @@ def build_rows(raw_rows: list[list[Cell]], header: list[Column], fixed: bool, at
                 text = own[1]
             row.text = text
         row.own = own
+        if rows and _spread(rows[-1], row, num_col if row.number else own_k):
+            row.number, row.own = None, None  # a merged cell a reader repeated from the row above: no new task
         rows.append(row)
     _numbers(rows)
     _inherit(rows, roles, at_end)
     return rows, out_groups
+
+
+def _spread(prev: Row, row: Row, k: int | None) -> bool:
+    """Whether the cell that numbers ``row`` (column ``k``) is the very cell of ``prev`` (the same lines): a
+    merged cell that a Word, HTML, PDF or Excel reader repeated in every row it spans, not a new number."""
+    mine, above = dict(row.cells).get(k), dict(prev.cells).get(k)
+    return mine is not None and above is not None and bool(mine.lines) and mine.lines == above.lines
 
 
 def _numbers(rows: list[Row]) -> None:

@@ -43,7 +43,8 @@ def parse_tokens(tokens: list[Token], families: frozenset[str] | None = None, gr
     s = Structure(tokens, doc, families)
     mark_signatures(tokens)
     start = find_body_start(tokens)
-    tables = _given_tables(tokens, grids) if grids and any(f.startswith("table_") for f in families) else {}
+    grids = [g for g in grids or [] if f"table_{g.form}" in families]  # a reader's tables: their rule enabled
+    tables = _given_tables(tokens, grids) if grids else {}
     covered = {k for tbs in tables.values() for tb in tbs for k in range(tb.start, tb.end)}
     table_forms = tuple(f[len("table_"):] for f in families if f.startswith("table_"))
     if table_forms:
