@@ -86,7 +86,7 @@ def _parse_data(data: bytes, path: str | None, *, encoding: str | None, max_byte
         src = read_bytes(data, path=path, encoding=encoding)
         return _with_reading_notes(run_text(src.text, _source_dict(src), layout=layout, aliases=aliases), src)
     blocks = read_structured(fmt, data, max_bytes=max_bytes, encoding=encoding)
-    source = {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "encoding": None, "format": fmt}
+    source = {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "encoding": blocks.encoding, "format": fmt}
     return run_blocks(blocks, source, layout=layout, aliases=aliases)
 
 

@@ -24,6 +24,7 @@ class Blocks:
     facts: list[dict] = field(default_factory=list)
     debris: set[int] = field(default_factory=set)
     diagnostics: list[dict] = field(default_factory=list)
+    encoding: str | None = None  # the text encoding used (HTML); None for Word, PDF, Excel
 
     def add(self, text: str, position: str, *, debris: bool = False) -> int:
         """Append one line; returns its line number (1-based). Line breaks inside ``text`` are spaces."""

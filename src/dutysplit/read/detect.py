@@ -38,6 +38,9 @@ _MAGIC = (  # binary formats we do not read: (prefix, what it is, what to do)
 _HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|meta\s|body[\s>])",
                          re.I | re.S)
 _HTML_TAG = re.compile(rb"<(?:p|div|br|table|tr|td|span|li|h[1-6])(?:\s[^<>]*)?/?>", re.I)
+# HTML saved as .txt from its article (no head): the text opens with a block tag
+_HTML_FRAGMENT = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:div|p|table|tbody|tr|td|section|article|h[1-6]|ul|ol"
+                            rb"|center|font|span|style|link|title)[\s>]", re.I | re.S)
 
 
 def detect(data: bytes, path: str | None = None) -> str:
@@ -88,6 +91,8 @@ def _zip_kind(data: bytes, ext: str) -> str:
 def _is_html(data: bytes) -> bool:
     head = data[:4096]
     if _HTML_START.match(head):
+        return True
+    if _HTML_FRAGMENT.match(head) and len(_HTML_TAG.findall(head)) >= 3:
         return True
     # HTML saved as .txt without its head: text dense with block tags.
     tags = len(_HTML_TAG.findall(head))
