@@ -32,21 +32,22 @@ def _html(raw: str) -> list[str]:
     return [p for p in pieces if p is not None]
 
 
+_NEXT_NUMBER = regex.compile(r"(?<=。)\s*(?=(\d+)\s*[、.．](?!\d))")  # a number after a full stop
+
+
 def _run_together(raw: str) -> list[str]:
+    """Tasks run together on one line: `1.甲。2.乙。3.丙。` — cut before each next number in turn."""
     m = _LEAD.match(raw)
     if not m or "。" not in raw:
         return [raw]
     n = int(m["n"])
     out, start = [], 0
-    pat = regex.compile(rf"(?<=。)\s*(?={n + 1}\s*[、.．](?!\d))")
-    while True:
-        m2 = pat.search(raw, start + 1)
-        if not m2:
-            break
+    for m2 in _NEXT_NUMBER.finditer(raw, 1):
+        if m2.start() <= start or m2.group(1) != str(n + 1):
+            continue
         out.append(raw[start:m2.start()])
         start = m2.end()
         n += 1
-        pat = regex.compile(rf"(?<=。)\s*(?={n + 1}\s*[、.．](?!\d))")
     out.append(raw[start:])
     return out
 
