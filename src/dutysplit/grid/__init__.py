@@ -131,9 +131,16 @@ def _row_table(grid: Grid, lines) -> list[Table]:
             break
     else:
         return []
-    head_lines = sorted({n for c in rows[h] for n in c.lines})
+    head_rows = [rows[h]]
+    names = _header_continues(rows[h], rows[h + 1]) if h + 1 < len(rows) and grid.form != "spaces" else None
+    if names is not None:  # a two-row header: `责任单位` over `牵头单位 | 配合单位`
+        sub = settle(columns_of(names))
+        if valid(sub):
+            cols = sub
+            head_rows.append(rows[h + 1])
+    head_lines = sorted({n for r in head_rows for c in r for n in c.lines})
     fixed = grid.form in ("pipe", "kv")
-    body = rows[h + 1:]
+    body = rows[h + len(head_rows):]
     if grid.form == "kv":
         body = [_kv_row(r, len(cols)) for r in body]
     built, groups = build_rows(body, cols, fixed, _at_end(grid, lines), [])
@@ -144,6 +151,24 @@ def _row_table(grid: Grid, lines) -> list[Table]:
             start += 1
     used = [n for n in grid.used if not head_lines or n >= head_lines[0]]
     return [Table(grid.form, start, grid.end, cols, head_lines, built, groups, used)]
+
+
+def _header_continues(head: list[Cell], nxt: list[Cell]) -> list[str] | None:
+    """The column names of a header written over two rows, or None: every cell of the row under the header
+    is the header's cell spread down (a merged cell: the same lines), empty, or a column name, and at least
+    one is a column name (`责任单位` spanning `牵头单位 | 配合单位` below it). The lower name wins."""
+    if len(nxt) != len(head):
+        return None
+    names, lower = [], 0
+    for above, cell in zip(head, nxt):
+        if not cell.text.strip() or (cell.lines and cell.lines == above.lines):
+            names.append(above.text)
+        elif len(cell.text.strip()) <= 24 and _is_col(cell.text):
+            names.append(cell.text)
+            lower += 1
+        else:
+            return None
+    return names if lower else None
 
 
 def _kv_row(cells: list[Cell], width: int) -> list[Cell]:

@@ -173,8 +173,13 @@ def build_rows(raw_rows: list[list[Cell]], header: list[Column], fixed: bool, at
             continue
         lines = sorted({n for c in cells for n in c.lines})
         filled = [c for _, c in placed]
-        if len(filled) == 1 and is_group(filled[0].text) and roles[placed[0][0]] not in ("number",) \
-                and not any(roles[k] in RESPONSIBLE for k, _ in placed):
+        across = len(filled) > 1 and bool(filled[0].lines) and all(
+            c.lines == filled[0].lines and c.text == filled[0].text for c in filled)
+        if across and is_group(filled[0].text):  # one cell merged across the row (a reader spread it)
+            placed = placed[:1]
+            filled = filled[:1]
+        if len(filled) == 1 and is_group(filled[0].text) and (across or roles[placed[0][0]] not in ("number",)
+                                                             and not any(roles[k] in RESPONSIBLE for k, _ in placed)):
             out_groups.append(Group(filled[0].text.strip(), lines, len(rows)))
             group = filled[0].text.strip()
             continue
