@@ -35,13 +35,15 @@ def run_text(text: str, source: dict, *, layout: str = "auto", aliases: dict[str
 
 
 def run_blocks(blocks: Blocks, source: dict, *, layout: str = "auto", aliases: dict[str, str] | None = None) -> dict:
-    """The pipeline over what a structured-format reader produced (no paragraph cutting: the reader knows
-    its paragraphs)."""
+    """The pipeline over what a structured-format reader produced. Paragraphs outside tables are cut as
+    in text (tasks run together, a whole document in one paragraph: ``source.split_lines``); a table
+    cell is never cut."""
     from .rules import select
 
     families = select(layout)
     if not any(line.strip() for line in blocks.lines):
         raise InputError("document holds no text")
+    blocks, cuts = cut_paragraphs(blocks)
     cleaned = clean_lines(blocks.lines)
     for line in cleaned:
         if line.no in blocks.debris:
@@ -50,11 +52,46 @@ def run_blocks(blocks: Blocks, source: dict, *, layout: str = "auto", aliases: d
     parsed = parse_tokens(tokens, families, grids=blocks.grids)
     if blocks.facts:
         parsed.meta[:0] = [dict(f, lines=f.get("lines") or [0, 0]) for f in blocks.facts]
-    source = {**source, "split_lines": [], "positions": list(blocks.positions)}
+    source = {**source, "split_lines": cuts, "positions": list(blocks.positions)}
     doc = resolve(parsed, source, text="\n".join(blocks.lines), aliases=aliases)
     if blocks.diagnostics:
         doc["diagnostics"][:0] = list(blocks.diagnostics)
     return annotate(doc)
+
+
+def cut_paragraphs(blocks: Blocks) -> tuple[Blocks, list[dict]]:
+    """Each line that is neither a table cell nor debris cut into its paragraphs (:mod:`.paragraphs`), the
+    grids' and the debris' line numbers moved to match; a piece keeps the position of its line."""
+    from .paragraphs import pieces
+
+    fixed = {n for g in blocks.grids for row in (g.rows or []) for c in row for n in c.lines} | blocks.debris
+    lines: list[str] = []
+    positions: list[str] = []
+    moved: dict[int, int] = {}
+    cuts: list[dict] = []
+    for no, (raw, pos) in enumerate(zip(blocks.lines, blocks.positions), 1):
+        got = [raw] if no in fixed else pieces(raw)
+        moved[no] = len(lines) + 1
+        if len(got) > 1:
+            cuts.append({"line": no, "first": len(lines) + 1, "count": len(got)})
+        lines.extend(got)
+        positions.extend([pos] * len(got))
+    if not cuts:
+        return blocks, []
+    seen: set[int] = set()  # a merged cell may be one object repeated in several rows: moved once
+    for g in blocks.grids:
+        for row in g.rows or []:
+            for c in row:
+                if id(c) not in seen:
+                    seen.add(id(c))
+                    c.lines = [moved.get(n, n) for n in c.lines]
+    out = Blocks(lines=lines, positions=positions, grids=blocks.grids, facts=blocks.facts,
+                 debris={moved[n] for n in blocks.debris if n in moved}, diagnostics=blocks.diagnostics,
+                 encoding=blocks.encoding)
+    for d in out.diagnostics:
+        if isinstance(d.get("line"), int) and d["line"] in moved:
+            d["line"] = moved[d["line"]]
+    return out, cuts
 
 
 def _source_dict(src: Source) -> dict:
@@ -120,10 +157,12 @@ def parse_file_dict(path: str, *, encoding: str | None = None, max_bytes: int = 
 
 
 def source_text(path: str, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """The text that a document's line numbers count: the decoded file for plain text, the reader's lines
-    (one per paragraph or cell, joined by newlines) for Word, HTML, PDF and Excel. For the lossless check."""
+    """The text that a document's line numbers count: the decoded file for plain text (its paragraphs are
+    cut by the check itself), the reader's lines as the parser saw them (one per paragraph or cell, joined
+    by newlines) for Word, HTML, PDF and Excel. For the lossless check."""
     data = read_file_bytes(path, max_bytes=max_bytes)
     fmt = detect(data, path)
     if fmt == TEXT:
         return read_bytes(data, path=path, encoding=encoding).text
-    return "\n".join(read_structured(fmt, data, max_bytes=max_bytes, encoding=encoding).lines)
+    blocks, _ = cut_paragraphs(read_structured(fmt, data, max_bytes=max_bytes, encoding=encoding))
+    return "\n".join(blocks.lines)

@@ -1,7 +1,9 @@
-"""Tables a reader cuts itself (Word, HTML, Excel), in the shapes offices lay them out: a section row merged
-across the table, a header written over two rows. Each shape is built with the library and read the same
-in every format (bugs found by the cross-format review: the section row became a task, the second header
-row became a task)."""
+"""What every reader shares (bugs found by the cross-format review, each shape built with the library):
+
+- tables a reader cuts itself (Word, HTML, Excel) in the shapes offices lay them out: a section row merged
+  across the table (it became a task), a header written over two rows (its second row became a task);
+- paragraphs outside tables are cut as in text: tasks run together in one paragraph were one task, and
+  the lossless check, cutting them itself, found lines nowhere."""
 from __future__ import annotations
 
 import pytest
@@ -107,3 +109,24 @@ def test_a_two_row_header_in_a_text_table_too():
             "| 2 | 完善科技创新激励机制。 | 市科技局 | 市财政局 | 2024年底 |\n")
     got = tasks(parse_text_dict(text))
     assert [(item, lead, others) for _, item, lead, others in got] == [(i, lead, o) for _, i, lead, o in WANT]
+
+
+RUN_TOGETHER = ("一、生态建设\n1.完成森林公园建设。责任单位:市林业局。2.完成江滩防护林建设。责任单位:市水利局。"
+                "3.完成绿化隔离带建设。责任单位:市交通局。\n")
+
+
+@pytest.mark.parametrize("fmt", ["docx", "html", "pdf"])
+def test_tasks_run_together_in_one_paragraph_are_cut_as_in_text(tmp_path, fmt):
+    import importlib
+
+    from dutysplit.api import parse_text_dict, source_text
+    from dutysplit.audit import lossless_problems
+
+    mod = importlib.import_module(f"tests.docmake.{fmt}")
+    path = tmp_path / f"rt.{fmt}"
+    path.write_bytes(mod.from_text(RUN_TOGETHER))
+    doc = parse_file_dict(str(path))
+    want = tasks(parse_text_dict(RUN_TOGETHER))
+    assert [t[1:] for t in want] == [("1", "市林业局", []), ("2", "市水利局", []), ("3", "市交通局", [])]
+    assert tasks(doc) == want
+    assert doc["source"]["split_lines"] and lossless_problems(doc, source_text(str(path))) == []
