@@ -225,6 +225,22 @@ def test_two_inputs_with_one_output_path_do_not_overwrite_each_other(tmp_path):
     assert len(list((tmp_path / "o2").rglob("*.json"))) == 1
 
 
+def test_one_document_in_several_formats_keeps_each_output(tmp_path):
+    """An office keeps `x.docx` and `x.pdf` of one document side by side: with --output-dir each gets its
+    own output (`x.docx.json`, `x.pdf.json`), where the second failed as a collision; a lone file keeps
+    the short name."""
+    from tests.docmake import docx, html
+
+    text = SAMPLES[1].read_text(encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "x.docx").write_bytes(docx.from_text(text))
+    (tmp_path / "in" / "x.html").write_bytes(html.from_text(text))
+    (tmp_path / "in" / "y.txt").write_bytes(SAMPLES[0].read_bytes())
+    r = cli("parse", tmp_path / "in", "-d", tmp_path / "out", "-q")
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["x.docx.json", "x.html.json", "y.json"]
+
+
 def test_error_record_has_source_path_like_documents(tmp_path):
     r = cli("parse", SAMPLES[0], tmp_path / "missing.txt", "-f", "jsonl")
     assert [json.loads(line)["source"]["path"] for line in r.stdout.splitlines()] == [str(SAMPLES[0]), str(tmp_path / "missing.txt")]

@@ -6,7 +6,7 @@ import fnmatch
 import os
 import stat
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .errors import EXIT_USAGE, InputError, OutputError
 from .read.detect import DOCUMENTS
@@ -21,6 +21,7 @@ class Job:
     rel: str  # path relative to the directory it was found in (for --output-dir mirroring)
     error: str | None = None  # known before reading (a directory of the walk that cannot be read)
     stream: bool = False  # read once, in the main process: "-", or a FIFO / device named as an argument
+    keep_ext: bool = False  # --output-dir: the output keeps the input's extension (`x.docx.json`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +54,14 @@ class Result:
 
 def plan(paths: list[str], pattern: str = DOCUMENTS) -> list[Job]:
     """Expand directories (recursively, sorted: regular files whose name matches ``pattern`` — one glob or
-    several separated by commas — case ignored, so that `*.txt` takes `A.TXT`); keep other paths as given. FIFOs, sockets and devices in a
-    directory are no documents and are passed over (reading one would wait forever); a subdirectory
+    several separated by commas — case ignored, so that `*.txt` takes `A.TXT`); keep other paths as
+    given. FIFOs, sockets and devices in a directory are no documents and are passed over (reading one would wait forever); a subdirectory
     that cannot be read becomes a job that fails with the reason. A FIFO or device named as an argument
     (`<(cmd)`, /dev/stdin) is a stream, read once.
 
     A job's ``rel`` is where its output goes under --output-dir: the path inside the directory it was
-    found in, prefixed with that directory's name when several directories are given."""
+    found in, prefixed with that directory's name when several directories are given. Inputs that differ
+    only by their extension (`x.docx` and `x.pdf` of one document) keep it in their output's name."""
     jobs: list[Job] = []
     several_dirs = sum(1 for p in paths if p != "-" and os.path.isdir(p)) > 1
     for p in paths:
@@ -68,7 +70,12 @@ def plan(paths: list[str], pattern: str = DOCUMENTS) -> list[Job]:
             jobs.extend(_walk(p, pattern, prefix))
         else:
             jobs.append(Job(p, os.path.basename(p) if p != "-" else "stdin", stream=_is_stream(p)))
-    return jobs
+    stems: dict[str, set[str]] = {}
+    for job in jobs:
+        stem, ext = os.path.splitext(os.path.normcase(job.rel))
+        stems.setdefault(stem, set()).add(ext)
+    return [replace(job, keep_ext=True) if len(stems[os.path.splitext(os.path.normcase(job.rel))[0]]) > 1 else job
+            for job in jobs]
 
 
 def _is_stream(path: str) -> bool:
@@ -107,7 +114,7 @@ def _walk(top: str, pattern: str, prefix: str) -> list[Job]:
 
 
 def output_path(job: Job, opts: Options) -> str:
-    base, _ = os.path.splitext(job.rel)
+    base = job.rel if job.keep_ext else os.path.splitext(job.rel)[0]
     return os.path.join(opts.output_dir, base + EXTENSIONS[opts.fmt])
 
 
