@@ -211,6 +211,23 @@ def test_debug_shows_a_traceback_for_internal_errors(tmp_path, monkeypatch):
     assert isinstance(r.exception, RuntimeError)
 
 
+def test_a_bug_outside_the_per_input_guard_is_one_line(monkeypatch):
+    """Planning a batch is not inside the per-input guard: a bug there was a traceback."""
+    from click.testing import CliRunner
+
+    from dutysplit import batch
+    from dutysplit.cli import main
+
+    def boom(*a, **k):
+        raise ValueError("kaboom")
+
+    monkeypatch.setattr(batch, "plan", boom)
+    r = CliRunner().invoke(main, ["parse", str(SAMPLES[0])])
+    assert r.exit_code == 1 and r.stderr == "dutysplit: error: parse: internal error: ValueError: kaboom\n"
+    r = CliRunner().invoke(main, ["parse", str(SAMPLES[0]), "--debug"])
+    assert isinstance(r.exception, ValueError)
+
+
 def test_two_inputs_with_one_output_path_do_not_overwrite_each_other(tmp_path):
     for d in ("c1", "c2"):
         (tmp_path / d / "a").mkdir(parents=True)

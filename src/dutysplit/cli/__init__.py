@@ -34,17 +34,41 @@ def _warn(path: str, line: int | str | None, message: str) -> None:
     click.echo(f"dutysplit: warning: {show_path(path)}: {where}{show_path(message)}", err=True)
 
 
+_DEBUG = False  # set by a command's --debug (see debug_option), read by the group's last guard
+
+
+def _note_debug(ctx, param, value: bool) -> bool:
+    global _DEBUG
+    _DEBUG = _DEBUG or bool(value)
+    return value
+
+
+debug_option = click.option("--debug", is_flag=True, callback=_note_debug,
+                            help="Show a traceback for unexpected errors.")
+
+
 class _Group(click.Group):
     """Ctrl-C anywhere in a command: exit 130 (as shells report SIGINT), not click's `Aborted!` and 1.
-    Temporary files are removed on the way out by whoever made them (write_atomic, the worker pool)."""
+    Temporary files are removed on the way out by whoever made them (write_atomic, the worker pool).
+    A bug outside the per-input guard (planning a batch, writing): one line, exit 1, no traceback unless
+    ``--debug`` was given."""
 
     def invoke(self, ctx):
+        global _DEBUG
+        _DEBUG = False  # one run's --debug (a test runs several commands in one process)
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
             _quiet_stdout()
             click.echo("dutysplit: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as e:  # noqa: BLE001 - the last guard: a bug is one line, not a traceback
+            if _DEBUG:
+                raise
+            _error(ctx.invoked_subcommand or "dutysplit", f"internal error: {type(e).__name__}: {e}")
+            sys.exit(EXIT_FAILED)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

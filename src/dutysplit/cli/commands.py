@@ -21,6 +21,7 @@ from . import (
     _Out,
     _progress,
     _warn,
+    debug_option,
     main,
 )
 
@@ -58,7 +59,7 @@ from . import (
               help="Unit aliases to add or override (TSV `alias<TAB>canonical`, or YAML; docs/aliases.md).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any document has warnings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
-@click.option("--debug", is_flag=True, help="Show a traceback for unexpected errors.")
+@debug_option
 def parse(files, fmt, pretty, output, output_dir, skip_existing, pattern, jobs, excel, lang, per, encoding,
           max_bytes, layout, aliases_file, strict, quiet, debug):
     """Parse FILES (files, directories, or - for standard input).

@@ -13,6 +13,7 @@ from . import (
     _error,
     _internal_error,
     _write_stdout,
+    debug_option,
     main,
 )
 
@@ -60,7 +61,7 @@ def _console(width: int | None):
 @click.option("--width", type=click.IntRange(min=20), default=None, help="text: wrap at this width.")
 @click.option("--aliases", "aliases_file", type=click.Path(dir_okay=False), help="Unit aliases (see parse).")
 @click.option("--encoding", default=None, help="Force an input encoding.")
-@click.option("--debug", is_flag=True, help="Show a traceback for unexpected errors.")
+@debug_option
 def diff_command(old, new, fmt, output, min_score, pretty, width, aliases_file, encoding, debug):
     """What changed from OLD (e.g. last year's list) to NEW: tasks added, removed, reworded, given to
     another lead unit or other units, and each unit's lead/support task counts before and after.
@@ -121,7 +122,7 @@ def diff_command(old, new, fmt, output, min_score, pretty, width, aliases_file, 
               "terminal's).")
 @click.option("--aliases", "aliases_file", type=click.Path(dir_okay=False), help="Unit aliases (see parse).")
 @click.option("--encoding", default=None, help="Force an input encoding.")
-@click.option("--debug", is_flag=True, help="Show a traceback for unexpected errors.")
+@debug_option
 def show_command(file, unit, width, aliases_file, encoding, debug):
     """Show FILE for people: sections, tasks with their lead unit highlighted, deadlines, targets and
     warnings in colour. Exit status: 0 shown, 1 the input failed or no task of --unit, 2 usage error."""
