@@ -147,6 +147,33 @@ def test_number_through_the_paragraph_style_and_overrides():
     assert read(data, max_bytes=MAX).lines == ["第一条 总则", "①甲", "②乙", "第二条 分工", "⑤丙", "⑥丁"]
 
 
+def test_two_nums_on_one_list_definition_count_on():
+    # Word keeps counters per abstractNum: section 2's tasks use num 2 (same definition, no override) → 3, 4
+    nums = '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>'
+    data = _numbered_doc(_lvl(0, "decimal", "%1."), [
+        (None, None, "一、稳增长"), (None, 0, "甲。"), (None, 0, "乙。"),
+        (None, None, "二、促创新"), (None, -10, "丙。"), (None, -10, "丁。")], nums=nums)
+    assert read(data, max_bytes=MAX).lines == ["一、稳增长", "1.甲。", "2.乙。", "二、促创新", "3.丙。", "4.丁。"]
+
+
+def test_a_restarted_num_restarts_the_shared_counter_once():
+    # num 2 (same definition, startOverride 1) inserted mid-list restarts at 1; num 1 then counts on from
+    # the shared counter (2, 3), and num 2 used again continues (4): the override applies on first use only
+    nums = '<w:num w:numId="2"><w:abstractNumId w:val="1"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/>' \
+           '</w:lvlOverride></w:num>'
+    data = _numbered_doc(_lvl(0, "decimal", "%1."), [
+        (None, 0, "甲。"), (None, 0, "乙。"), (None, -10, "另。"), (None, 0, "丙。"), (None, 0, "丁。"),
+        (None, -10, "戊。")], nums=nums)
+    assert read(data, max_bytes=MAX).lines == ["1.甲。", "2.乙。", "1.另。", "2.丙。", "3.丁。", "4.戊。"]
+
+
+def test_fixture_builder_numbers_come_out_as_in_the_text():
+    # each run 1, 2 … is a num with a startOverride on one abstractNum per written form
+    text = "一、稳增长\n1.甲。\n2.乙。\n二、促创新\n1.丙。\n2.丁。\n3.戊。\n（1）子\n（2）丑\n三、惠民生\n1.己。\n（1）寅"
+    assert read(docmake.from_text(text), max_bytes=MAX).lines == text.split("\n")
+    assert "<w:numPr>" in _xml(docmake.from_text(text)) and "1.甲" not in _xml(docmake.from_text(text))
+
+
 def test_level_that_never_restarts_bullets_and_legal_numbers():
     levels = (_lvl(0, "upperRoman", "%1.") + _lvl(1, "decimal", "%1.%2", extra='<w:lvlRestart w:val="0"/>')
               + _lvl(2, "bullet", "\uf0b7") + _lvl(3, "lowerLetter", "%4)"))

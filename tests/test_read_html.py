@@ -105,6 +105,27 @@ def test_c_nested_table_is_lines_of_its_cell_and_layout_tables_are_paragraphs():
     assert blocks.positions[blocks.lines.index("导航")] == "p1"
 
 
+def test_c_short_data_table_in_a_taller_layout_table_is_the_grid():
+    # a frame of logo / navigation + article / footer rows (4 rows of 2 cells) around a 3-row data table:
+    # the frame is layout (its cells are paragraphs), the data table is the grid, the footer is no unit
+    data = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in r) + "</tr>" for r in [
+        ["序号", "工作任务", "牵头单位", "责任单位", "完成时限"],
+        ["1", "新建口袋公园2处。", "市建设局", "各县(区)政府", "2024年6月"],
+        ["2", "改造老旧小区15个。", "市住建局", "市财政局", "2024年12月"]])
+    page = ("<html><body><table width=960><tr><td>标识</td><td>搜索</td></tr>"
+            f"<tr><td>导航</td><td><p>重点工作任务分解表</p><table border=1>{data}</table></td></tr>"
+            "<tr><td>主办单位:市政府办公室</td><td>联系我们</td></tr><tr><td>地址</td><td>电话</td></tr>"
+            "</table></body></html>")
+    blocks, rows = _grid(page)
+    assert [[t for t, _ in r] for r in rows][2] == ["2", "改造老旧小区15个。", "市住建局", "市财政局", "2024年12月"]
+    assert blocks.positions[blocks.lines.index("主办单位:市政府办公室")].startswith("p")
+    doc = parse_bytes_dict(page.encode(), source="page.html")
+    units = [[(u["name"], u.get("role")) for c in i["clauses"] for u in c["units"]]
+             for p in doc["parts"] for sec in p["sections"] for i in sec["items"]]
+    assert units == [[("市建设局", "lead"), ("各县(区)政府", "participant")],
+                     [("市住建局", "lead"), ("市财政局", "participant")]]
+
+
 def test_d_chrome_is_debris_and_head_facts_are_meta(tmp_path):
     page = tmp_path / "page.html"
     page.write_bytes(mk.from_text(mk.RULE_TEXT, title="2024年重点工作任务分解", published="2024-02-18 10:00"))

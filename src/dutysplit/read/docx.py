@@ -2,8 +2,9 @@
 
 - Automatic numbering is drawn as Word draws it: a paragraph's ``numPr`` (its own, or its style's) is
   resolved through ``numbering.xml`` (num → abstractNum, ``lvlOverride``/``startOverride``,
-  ``numStyleLink``); counters are kept per list (numId) and level, a level restarting when a shallower
-  one is used (``lvlRestart``); ``lvlText`` (``%1.``, ``（%1）``, ``第%1条``, ``%1.%2``) is rendered with
+  ``numStyleLink``); counters are kept per list definition (abstractNum, shared by its nums) and level,
+  a num with a ``startOverride`` restarting its level where it is first used, a level restarting when a
+  shallower one is used (``lvlRestart``); ``lvlText`` (``%1.``, ``（%1）``, ``第%1条``, ``%1.%2``) is rendered with
   each level's ``numFmt`` and put before the text (a space after it unless it ends in a mark).
 - A paragraph is one line; a line break inside it (``<w:br/>``, Shift+Enter) starts a new line, as in the
   document's text saved as plain text (position ``p12 l2``). Tabs are spaces.

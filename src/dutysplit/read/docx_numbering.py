@@ -1,6 +1,12 @@
 """Word's automatic numbering, drawn as Word draws it: ``numPr`` resolved through ``numbering.xml``
-(num → abstractNum, ``lvlOverride``/``startOverride``, ``numStyleLink``), counters per list and level,
-``lvlText`` rendered with each level's ``numFmt`` (decimal, Chinese counting, letters, Roman, circled …)."""
+(num → abstractNum, ``lvlOverride``/``startOverride``, ``numStyleLink``), counters per list definition and
+level, ``lvlText`` rendered with each level's ``numFmt`` (decimal, Chinese counting, letters, Roman, circled …).
+
+Counters belong to the list definition (the resolved ``abstractNum``), not to the list instance (``num``), as
+Word keeps them (ECMA-376 §17.9): paragraphs of two nums on one abstractNum count on as one list. A num that
+overrides a level's start (``lvlOverride`` with ``startOverride``, or with a ``lvl`` of its own) restarts that
+level's shared counter at its start the first time the num is used at that level ("Restart numbering"); the
+paragraphs after it, of that num or of another on the same definition, count on from there."""
 from __future__ import annotations
 
 import re
@@ -106,7 +112,8 @@ class Numbering:
         self.abstract: dict[str, dict[int, _Level]] = {}
         self.links: dict[str, str] = {}  # abstractNum id → numStyleLink style id
         self.nums: dict[str, tuple[str, dict[int, int], dict[int, _Level]]] = {}
-        self.counters: dict[str, list] = {}
+        self.counters: dict[str, list] = {}  # resolved abstractNum id → a counter per level (None: not started)
+        self.restarted: set[tuple[str, int]] = set()  # (numId, level) whose start override has been applied
         if numbering is not None:
             for a in numbering.iter(W + "abstractNum"):
                 aid = a.get(W + "abstractNumId")
@@ -118,10 +125,11 @@ class Numbering:
                 starts, levels = {}, {}
                 for o in num.iter(W + "lvlOverride"):
                     k = as_int(o.get(W + "ilvl"), 0)
-                    if xml_val(o, "startOverride") is not None:
-                        starts[k] = as_int(xml_val(o, "startOverride"), 1)
                     if o.find(W + "lvl") is not None:
                         levels[k] = _Level(o.find(W + "lvl"))
+                        starts[k] = levels[k].start
+                    if xml_val(o, "startOverride") is not None:
+                        starts[k] = as_int(xml_val(o, "startOverride"), 1)
                 self.nums[num.get(W + "numId")] = (xml_val(num, "abstractNumId"), starts, levels)
         self.style_num: dict[str, tuple[str | None, str | None]] = {}
         self.default_style = None
@@ -146,7 +154,7 @@ class Numbering:
                 if num_id is not None:
                     self.style_num[sid] = (num_id, ilvl)
 
-    def _levels(self, num_id: str) -> tuple[dict[int, _Level], dict[int, int]] | None:
+    def _levels(self, num_id: str) -> tuple[str, dict[int, _Level], dict[int, int]] | None:
         entry = self.nums.get(num_id)
         if entry is None:
             return None
@@ -160,7 +168,7 @@ class Numbering:
         levels = self.abstract.get(aid)
         if levels is None:
             return None
-        return ({**levels, **over} if over else levels), starts
+        return aid, ({**levels, **over} if over else levels), starts
 
     def render(self, p) -> str | None:
         ppr = p.find(W + "pPr")
@@ -174,12 +182,16 @@ class Numbering:
             return None
         found = self._levels(num_id)
         level = min(max(as_int(ilvl, 0), 0), 8)
-        if found is None or level not in found[0]:
+        if found is None or level not in found[1]:
             return None
-        levels, starts = found
+        aid, levels, starts = found
         lvl = levels[level]
-        counters = self.counters.setdefault(num_id, [None] * 9)
-        counters[level] = starts.get(level, lvl.start) if counters[level] is None else counters[level] + 1
+        counters = self.counters.setdefault(aid, [None] * 9)
+        if level in starts and (num_id, level) not in self.restarted:  # this num restarts the level
+            self.restarted.add((num_id, level))
+            counters[level] = starts[level]
+        else:
+            counters[level] = starts.get(level, lvl.start) if counters[level] is None else counters[level] + 1
         for deeper in range(level + 1, 9):
             d = levels.get(deeper)
             limit = d.restart if d is not None and d.restart is not None else deeper

@@ -5,10 +5,10 @@ Lines are the page's blocks in document order: every block element (``p``, ``div
 plain space), ``<pre>`` keeps its lines. A ``<table>`` is read by structure: rows (``thead``/``tbody``/
 ``tfoot`` included) and cells spread over their ``rowspan``/``colspan`` into a grid (a merged cell repeated
 where it spans); the paragraphs of a cell are lines (position ``t1 r2 c3``); a table inside a cell is read
-as lines of that cell. A layout table (fewer than two rows of two cells, or holding a data table or a whole
-page in a cell) is read as paragraphs. Script, style, templates and frames are not text; page chrome (nav,
-page header/footer, menus, breadcrumbs, share bars, copyright lines) becomes lines marked as debris. The
-page's title and publication date (``<meta>``) are facts.
+as lines of that cell. A layout table (fewer than two rows of two cells, or holding in a cell a data table
+as wide as itself or with as many cells, or a whole page) is read as paragraphs. Script, style, templates
+and frames are not text; page chrome (nav, page header/footer, menus, breadcrumbs, share bars, copyright
+lines) becomes lines marked as debris. The page's title and publication date (``<meta>``) are facts.
 
 Cost is linear: the tree is walked without recursion, and nesting deeper than :data:`MAX_DEPTH` is
 flattened before parsing (the parser's scope checks walk its stack of open elements).
@@ -422,7 +422,12 @@ class _Reader:
         self.leave(node.tag, saved)
 
     def _layout(self, rows: list[list]) -> bool:
-        """A cell holding a data table or a page's worth of blocks makes its table a layout table."""
+        """A layout table: a cell holds a data table (a nested table of at least two rows of two cells) that is
+        the bulk of the table, not a detail of one cell: as wide as the table or with as many cells, whatever
+        the row counts (a page's short data table in a tall frame of logo, navigation and footer rows). A
+        narrower, smaller nested table is read as lines of its cell. A cell holding a page's worth of blocks
+        also makes a layout table."""
+        width, cells = _width(rows), sum(len(r) for r in rows)
         for r in rows:
             for td in r:
                 blocks = 0
@@ -430,10 +435,16 @@ class _Reader:
                     tag = el.tag
                     if tag == "table":
                         inner, _ = _rows(el)
-                        if sum(len(x) >= 2 for x in inner) >= 2 and len(inner) >= len(rows):
+                        if sum(len(x) >= 2 for x in inner) >= 2 and (
+                                _width(inner) >= width or sum(len(x) for x in inner) >= cells):
                             return True
                     elif tag in _BLOCK or tag == "br":
                         blocks += 1
                         if blocks >= 30:
                             return True
         return False
+
+
+def _width(rows: list[list]) -> int:
+    """Columns of the widest row, column spans counted."""
+    return max((sum(_span(c, "colspan", 1000) for c in r) for r in rows), default=0)
