@@ -207,3 +207,19 @@ def test_rule_fixture_is_written(tmp_path):
     doc = parse_file_dict(str(path))
     rules = {it["rule"] for p in doc["parts"] for s in p["sections"] for it in s["items"]}
     assert rules == {"table_html"}
+
+
+def test_ordered_list_numbers_are_drawn_as_a_browser_draws_them():
+    """`<ol>` items carry no number in the text: the browser draws it (Word saved by LibreOffice as a web
+    page writes its lists so). `start`, `value`, `type` and list-style-type are honoured; `<ul>` draws none."""
+    from dutysplit.read.html import read
+
+    page = ('<html><body><ol><li><p>推进项目建设。</p></li><li value="5">乙</li><li>丙<ul><li>子项</li></ul></li></ol>'
+            '<ol style="list-style-type: cjk-ideographic"><li>重点工作</li></ol><ol start="3" type="a"><li>q</li></ol>'
+            '</body></html>').encode("utf-8")
+    assert read(page, max_bytes=1 << 20).lines == ["1.推进项目建设。", "5.乙", "6.丙", "子项", "一、重点工作", "c.q"]
+    doc = parse_bytes_dict(("<html><body><p>一、重点工作</p><ol><li>推进甲项目建设。</li></ol><p>责任单位:市发改委</p>"
+                            "<ol start=\"2\"><li>推进乙项目建设。</li></ol><p>责任单位:市财政局</p></body></html>")
+                           .encode("utf-8"))
+    items = [it for p in doc["parts"] for s in p["sections"] for it in s["items"]]
+    assert [(it["label"], it["clauses"][0]["lead"]) for it in items] == [("1", "市发改委"), ("2", "市财政局")]

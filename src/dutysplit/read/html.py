@@ -254,6 +254,44 @@ def _span(cell, name: str, limit: int) -> int:
     return max(1, min(value, limit))
 
 
+# what a browser draws before each item of an <ol>: `type` or CSS list-style-type → (numFmt, suffix)
+_LIST_TYPES = {"1": ("decimal", "."), "a": ("lowerLetter", "."), "A": ("upperLetter", "."),
+               "i": ("lowerRoman", "."), "I": ("upperRoman", "."), "decimal": ("decimal", "."),
+               "decimal-leading-zero": ("decimalZero", "."), "lower-alpha": ("lowerLetter", "."),
+               "lower-latin": ("lowerLetter", "."), "upper-alpha": ("upperLetter", "."),
+               "upper-latin": ("upperLetter", "."), "lower-roman": ("lowerRoman", "."),
+               "upper-roman": ("upperRoman", "."), "cjk-ideographic": ("chineseCounting", "、"),
+               "cjk-decimal": ("chineseCounting", "、"), "simp-chinese-informal": ("chineseCounting", "、"),
+               "trad-chinese-informal": ("chineseCounting", "、"), "none": (None, "")}
+_LIST_STYLE = re.compile(r"list-style(?:-type)?\s*:\s*([a-z-]+)", re.I)
+
+
+def _list_style(node, tag: str) -> list:
+    """[numFmt (None: no number drawn), suffix, next number] of an <ol>/<ul>."""
+    attrs = node.attributes
+    m = _LIST_STYLE.search(attrs.get("style") or "")
+    kind = m.group(1).lower() if m else (attrs.get("type") or "").strip()
+    fmt, suffix = _LIST_TYPES.get(kind, ("decimal", ".") if tag == "ol" else (None, ""))
+    if tag == "ul" and not m:
+        fmt, suffix = None, ""
+    try:
+        start = int((attrs.get("start") or "1").strip())
+    except ValueError:
+        start = 1
+    return [fmt, suffix, start]
+
+
+def _marker(node, state: list) -> str:
+    """The number of this <li> (its ``value`` resets the count), as a browser draws it."""
+    from .docx_numbering import fmt_number
+
+    value = (node.attributes.get("value") or "").strip()
+    if value.lstrip("-").isdigit():
+        state[2] = int(value)
+    n, state[2] = state[2], state[2] + 1
+    return fmt_number(n, state[0]) + state[1]
+
+
 class _Reader:
     def __init__(self):
         self.b = Blocks()
@@ -265,6 +303,8 @@ class _Reader:
         self.tables = 0
         self.cell: list[int] | None = None  # line numbers of the cell being read
         self.cell_pos = ""
+        self.lists: list[list] = []  # open <ol>/<ul>: [numFmt or None (bullets), suffix, next number]
+        self.marker = ""  # the number a browser draws before the next line (an <li> of an <ol>)
 
     # -- lines
     def flush(self) -> None:
@@ -277,6 +317,8 @@ class _Reader:
         text = text.rstrip() if self.pre else text.strip(" ")
         if not text.strip():
             return
+        if self.marker:
+            text, self.marker = self.marker + text, ""
         debris = self.debris or (len(text) <= 100 and _CHROME_LINE.search(text) is not None)
         if self.cell is not None:
             pos = self.cell_pos if not self.cell else f"{self.cell_pos} p{len(self.cell) + 1}"
@@ -331,6 +373,10 @@ class _Reader:
         saved = (self.debris, self.pre, self.article)
         if tag in _BLOCK:
             self.flush()
+        if tag in ("ol", "ul"):
+            self.lists.append(_list_style(node, tag))
+        elif tag == "li" and self.lists and self.lists[-1][0]:
+            self.marker = _marker(node, self.lists[-1])
         if tag == "pre" or tag == "textarea":
             self.pre += 1
         if tag in ("article", "main"):
@@ -342,6 +388,10 @@ class _Reader:
     def leave(self, tag: str, saved: tuple) -> None:
         if tag in _BLOCK:
             self.flush()
+        if tag in ("ol", "ul") and self.lists:
+            self.lists.pop()
+        elif tag == "li":
+            self.marker = ""
         self.debris, self.pre, self.article = saved
 
     def _chrome(self, node, tag: str) -> bool:
