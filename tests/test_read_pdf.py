@@ -4,19 +4,19 @@ chrome is debris; every line is accounted for; hostile PDFs fail with one clear 
 memory."""
 from __future__ import annotations
 
-import resource
-import subprocess
+import io
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from .conftest import run_measured
 
 from dutysplit.api import parse_file_dict
 from dutysplit.audit import lossless_problems
 from dutysplit.errors import InputError
 from dutysplit.read.pdf import read
-from dutysplit.read.pdflines import PLine, join, mark_chrome
+from dutysplit.read.pdflines import Margins, PLine, is_han, join, margins, mark_chrome, paragraphs
 
 from . import goldcheck
 from .docmake import pdf as mk
@@ -118,10 +118,99 @@ def test_wrapped_paragraphs_are_joined_back_and_short_ones_are_not():
         assert blocks.positions[0] == "page 1 line 1" and int(blocks.positions[1].split()[-1]) >= 4
 
 
+def _body(data: bytes) -> list[str]:
+    blocks = read(data, max_bytes=MB)
+    return [x for k, x in enumerate(blocks.lines, 1) if k not in blocks.debris]
+
+
+@pytest.mark.parametrize("indent", [True, False])
+def test_one_line_paragraphs_stay_apart_when_nothing_wraps(indent):
+    # no line wraps: the longest line is not the full width, and (indented) every line starts at the indent
+    text = "1.完善科技创新激励机制,营造创新氛围。\n市科技局\n2.支持高校提升科技创新能力。\n市教育局"
+    assert _body(mk.from_text(text, header=None, indent=indent)) == text.split("\n")
+
+
+@pytest.mark.parametrize("n", [34, 36])
+def test_a_paragraph_filling_its_only_line_is_not_joined_to_the_next(n):
+    # every line starts at the indent; one paragraph ends at (or a character before) the right margin
+    text = "一、重点任务\n" + "甲" * (n - 1) + "。\n区消防救援大队\n2.完成年度任务。"
+    assert _body(mk.from_text(text, header=None)) == text.split("\n")
+
+
+def test_margins_trust_the_far_edge_only_when_lines_bear_it_out():
+    def line(x0: float, x1: float, top: float) -> PLine:
+        return PLine("字", x0, x1, top, top + 12, 12, 12, 1, 0)
+
+    # all lines at the indent (102), one ending at 354: no line reached the edge, the column is symmetric
+    m = margins([[line(102, 354, 80), line(102, 150, 100), line(102, 300, 120)]], [595.0])[595]
+    assert (m.left, m.right) == (102, 493)
+    # one line past the symmetric edge (a full indented line): the left margin mirrors the right one
+    m = margins([[line(102, 519, 80), line(102, 150, 100), line(102, 470, 120)]], [595.0])[595]
+    assert (m.left, m.right) == (76, 519)
+    # wrapped paragraphs: lines at 78 and 102, several reaching 517
+    m = margins([[line(102, 517, 80), line(78, 516, 100), line(78, 200, 120), line(102, 517, 140)]], [595.0])[595]
+    assert (m.left, m.right) == (78, 517)
+
+
+def test_a_wrapped_line_starting_with_a_label_is_joined_after_a_comma():
+    first = "1.重点引进企业紧缺人才，定期公布人才目录。（牵头单位：市发展改革委，"
+    text = f"{first}配合单位：市委组织部、市财政局）\n2.培养企业家。（牵头单位：市国资委）"
+    data = mk.from_text(text, header=None)
+    import pdfplumber  # the layout wrapped the paragraph right before the label
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert pdf.pages[0].extract_text_lines(strip=True)[0]["text"] == first
+    assert _body(data) == text.split("\n")
+
+
+def test_a_label_after_a_full_line_opens_a_paragraph_only_after_a_sentence_end():
+    m = Margins(78.0, 517.0)
+
+    def lines(*texts: str) -> list[PLine]:  # full lines at the left margin (no indent), 18 apart
+        return [PLine(t, 78, 517 if k < len(texts) - 1 else 200, 80 + 18 * k, 92 + 18 * k, 12, 12, 1, k + 1)
+                for k, t in enumerate(texts)]
+
+    def shape(items: list[PLine]) -> list[list[str]]:
+        return [[x.text for x in para] for para in paragraphs(items, lambda page: m)]
+
+    assert shape(lines("…工程。责任单位:市建委,", "完成时间:2009年8月30日前。")) == \
+        [["…工程。责任单位:市建委,", "完成时间:2009年8月30日前。"]]
+    assert shape(lines("…加强城市道路建设管理、", "责任单位:市建委。")) == [["…加强城市道路建设管理、", "责任单位:市建委。"]]
+    assert shape(lines("…加快工程建设。", "责任单位:市建委。")) == [["…加快工程建设。"], ["责任单位:市建委。"]]
+    assert shape(lines("…加快工程建设:", "2.完成绿化。")) == [["…加快工程建设:"], ["2.完成绿化。"]]
+    # found in PDFs LibreOffice made from Word: a units line filling the line, no full stop, then the next
+    # task — a new paragraph (it was joined, and the next task lost)
+    assert shape(lines("责任单位:县发改局、县人力社保局、县农业农村局、县属有关部门、各乡镇人民政府", "2.编制实施规划。")) == \
+        [["责任单位:县发改局、县人力社保局、县农业农村局、县属有关部门、各乡镇人民政府"], ["2.编制实施规划。"]]
+    assert shape(lines("…由县卫健局负责的第", "17、18件确定事项进展滞后。")) == \
+        [["…由县卫健局负责的第", "17、18件确定事项进展滞后。"]]
+
+
+def test_the_first_word_carries_the_marks_a_line_may_not_start_with():
+    """`17、18件` wraps whole: the room left on the line before is measured against `17、`, not `17`."""
+    from dutysplit.read.pdf import _first_width
+
+    def chars(text: str, w: float = 6.0) -> list[dict]:
+        out, x = [], 90.0
+        for ch in text:
+            width = 2 * w if is_han(ch) or ch in "、，" else w
+            out.append({"text": ch, "x0": x, "x1": x + width})
+            x += width
+        return out
+
+    assert _first_width(chars("17、18件"), 12) == 6 + 6 + 12
+    assert _first_width(chars("推进"), 12) == 12
+    assert _first_width(chars("GDP增长"), 12) == 18
+    assert _first_width(chars("（一）"), 12) == 12
+
+
 def test_join_puts_a_space_only_between_latin_pieces():
     assert join(["推进G60科创", "走廊建设"]) == "推进G60科创走廊建设"
     assert join(["the quick", "brown fox"]) == "the quick brown fox"
+    assert join(["words, and,", "then more"]) == "words, and, then more"
     assert join(["增长6%", "以上"]) == "增长6%以上"
+    assert join(["安装工程(二期)", ";持续推进"]) == "安装工程(二期);持续推进"
+    assert join(["投资1067万元,", "GDP增长"]) == "投资1067万元,GDP增长"
 
 
 def test_a_merged_cell_cut_by_a_page_break_goes_on_into_the_next_page():
@@ -174,6 +263,21 @@ def test_page_number_forms_and_repeated_headers_are_chrome(footer):
     assert [[x.debris for x in p] for p in pages] == [[True, False, False, True]] * 3
 
 
+def test_a_line_at_the_top_of_two_pages_of_four_is_no_running_header():
+    """A units line of a table cut by page breaks may open two pages by chance; marking it debris cost its
+    task the units (found in a PDF LibreOffice made). A running header opens (nearly) every page."""
+    def body(n):
+        return [(f"正文{'甲乙丙丁'[n - 1]}一行", 120), (f"正文{'甲乙丙丁'[n - 1]}二行", 138)]
+
+    pages = [_page(n, [("★区工信局、统计局" if n in (2, 3) else f"单位{'甲乙丙丁'[n - 1]}", 40), *body(n)])
+             for n in (1, 2, 3, 4)]
+    mark_chrome(pages)
+    assert not any(x.debris for p in pages for x in p)
+    pages = [_page(n, [("工作简报", 40), *body(n)]) for n in (1, 2, 3, 4)]
+    mark_chrome(pages)
+    assert [p[0].debris for p in pages] == [True] * 4
+
+
 def test_a_body_line_is_not_chrome_for_recurring_at_the_page_edge():
     # the same line closing two pages, right under the text (no gap): body, not a footer
     pages = [_page(n, [(f"{n}.任务", 80), ("责任单位:市财政局", 98)]) for n in (1, 2)]
@@ -195,13 +299,8 @@ def test_every_line_of_every_pdf_is_accounted_for_once(built, parsed):
 
 
 def _cli(path: Path) -> tuple[int, list[str], float, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t = time.monotonic()
-    r = subprocess.run([DUTYSPLIT, "parse", str(path)], capture_output=True, text=True, timeout=60,
-                       check=False)
-    took = time.monotonic() - t
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) * 1024 / MB
-    return r.returncode, r.stderr.splitlines(), took, peak
+    code, _, err, took, peak = run_measured([DUTYSPLIT, "parse", str(path)], timeout=60)
+    return code, err.decode("utf-8").splitlines(), took, peak
 
 
 @pytest.mark.parametrize("name, reason", [

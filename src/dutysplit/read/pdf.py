@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 import io
-import itertools
 import logging
 import statistics
 from contextlib import contextmanager
@@ -179,19 +178,27 @@ def _page_items(page, no: int, budget: list[int], max_bytes: int) -> tuple[list,
     return items, True
 
 
+_NO_LINE_START = set("、，,。．：:；;！!？?）)」』】〕》〉”’…%％")  # marks a typesetter never starts a line with
+
+
 def _first_width(cs: list[dict], size: float) -> float:
-    """The width of the first word of a line: a CJK character, or a Latin run up to a space or a gap."""
+    """The width of the first word of a line: a CJK character, or a Latin run up to a space or a gap, with
+    the marks that may not start a line and so travel with it (`17、` moves down whole)."""
     if not cs:
         return 0.0
     first = cs[0]
-    if is_han(first["text"][:1] or " "):
-        return first["x1"] - first["x0"]
-    end = first["x1"]
-    for prev, c in itertools.pairwise(cs):
-        if not c["text"].strip() or is_han(c["text"][:1]) or c["x0"] - prev["x1"] > 0.25 * size:
-            break
-        end = c["x1"]
-    return end - first["x0"]
+    k = 0
+    if not is_han(first["text"][:1] or " "):
+        for k in range(1, len(cs)):
+            c, prev = cs[k], cs[k - 1]
+            if not c["text"].strip() or is_han(c["text"][:1]) or c["x0"] - prev["x1"] > 0.25 * size:
+                k -= 1
+                break
+        else:
+            k = len(cs) - 1
+    while k + 1 < len(cs) and cs[k + 1]["text"][:1] in _NO_LINE_START:
+        k += 1
+    return cs[k]["x1"] - first["x0"]
 
 
 def _bounds(values: list[float], tol: float = 1.5) -> list[float]:

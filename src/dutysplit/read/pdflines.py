@@ -39,6 +39,8 @@ _OPENS = re.compile(r"^\s*(?:[一二三四五六七八九十百]{1,3}\s*[、.．
                     r"[•·●◆◇■□▪▶►★☆※]|附件\s*\d*\s*(?:[:：]|$))")
 _HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _OPENING = set("(（[［【〔{「『“‘《〈")
+# what a line may end with when its paragraph ends there: a sentence end, a colon, a closing bracket/quote
+_GOES_ON = set(",，、;；—-第")  # a line ending so is cut inside its sentence
 EDGE = 2  # how many lines at the top and at the bottom of a page may be chrome
 
 
@@ -50,7 +52,7 @@ def mark_chrome(pages: list[list]) -> None:
     """Mark as debris the page numbers and the running headers and footers: among the first or last
     ``EDGE`` lines of a page, set apart from the text next to them (a gap of more than a line), those
     that look like a page number, or whose shape (digits aside) recurs at the same height on at least
-    half of the pages (two at least). Items other than lines need ``top`` and ``bottom``."""
+    half of the pages (three at least; both of two). Items other than lines need ``top`` and ``bottom``."""
     cands: list[list[PLine]] = []
     for items in pages:
         n = len(items)
@@ -72,7 +74,9 @@ def mark_chrome(pages: list[list]) -> None:
     seen: Counter = Counter()
     for found in cands:
         seen.update({(_shape(x.text), round(x.top / 4)) for x in found})
-    need = max(2, (len(pages) + 1) // 2)
+    # two pages: both; more: half of them and at least three (a body line may sit at the top of two pages
+    # by chance — a units line in a table cut by page breaks — and marking it would cost a task its units)
+    need = 2 if len(pages) <= 2 else max(3, (len(pages) + 1) // 2)
     for found in cands:
         for x in found:
             t = x.text.strip()
@@ -86,14 +90,20 @@ def is_han(c: str) -> bool:
     return bool(_HAN.match(c))
 
 
+def _latin(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
 def join(parts: list[str]) -> str:
-    """Pieces of one paragraph or cell: no space where either side is CJK, one space between Latin."""
+    """Pieces of one paragraph or cell, joined with no space but one between Latin words: a letter or
+    digit on both sides, or ASCII punctuation after a Latin word (`and,` + `then`). A line of CJK text
+    wraps anywhere, so `(二期)` + `;` and `元,` + `GDP` join with no space."""
     out = ""
     for p in parts:
         p = p.strip()
         if not p:
             continue
-        if out and not is_han(out[-1]) and not is_han(p[0]):
+        if out and _latin(p[0]) and (_latin(out[-1]) or out[-1] in ",.;:!?" and _latin(out[-2:-1])):
             out += " "
         out += p
     return out
@@ -106,9 +116,19 @@ class Margins:
 
 
 def margins(pages: list[list], widths: list[float]) -> dict[float, Margins]:
-    """The text column of each page width (a document may mix portrait and landscape pages): the left
-    margin is where lines start (the most common start, or less), the right margin the median end of the
-    lines that end near the farthest one (a ragged right edge, punctuation hanging past it)."""
+    """The text column of each page width (a document may mix portrait and landscape pages).
+
+    The right margin is the median end of the lines that end within about a character of the farthest
+    one (a ragged right edge, punctuation hanging past it), but only when that edge is borne out: by two
+    lines at least, ending about where a column symmetric to the first start would end (or farther); or
+    by a line ending past that point by more than a character. Otherwise no line reached the edge
+    (nothing wrapped) and the longest line says nothing: the column is taken as symmetric on the page
+    (width − left).
+
+    The left margin is where lines start (the most common start, or less). When every line starts there
+    (no line starts about two characters in from another), that start may be the first-line indent of
+    paragraphs that all fit on one line: the left margin is then the start mirrored from the right margin,
+    when that lies up to about two characters before it."""
     starts: dict[float, list[float]] = {}
     ends: dict[float, list[float]] = {}
     sizes: dict[float, list[float]] = {}
@@ -121,9 +141,19 @@ def margins(pages: list[list], widths: list[float]) -> dict[float, Margins]:
                 sizes.setdefault(key, []).append(x.size or 10.0)
     out = {}
     for key, xs in starts.items():
-        common = Counter(xs).most_common(1)[0][0]
+        width = float(key)
+        left = min(min(xs), Counter(xs).most_common(1)[0][0])
         far, size = max(ends[key]), statistics.median(sizes[key])
-        out[key] = Margins(min(min(xs), common), statistics.median(e for e in ends[key] if e >= far - 3 * size))
+        mirror = width - left  # where a column symmetric to the first start ends
+        near = [e for e in ends[key] if e >= far - 1.5 * size]
+        if len(near) >= 2 and far >= mirror - 3 * size or far >= mirror + size:
+            right = statistics.median(near)
+            indented = any(left + size <= x <= left + 2.6 * size for x in xs)
+            if not indented and size <= left - (width - right) <= 2.6 * size:
+                left = width - right
+        else:
+            right = mirror
+        out[key] = Margins(left, right)
     return out
 
 
@@ -142,8 +172,11 @@ def _wrapped(a: PLine, b: PLine, m: Margins, cont_x0: float | None) -> bool:
         return False  # indented: a new paragraph
     if b.page == a.page and b.top - a.bottom > 2.5 * size:
         return False
-    if a.text.rstrip()[-1:] in _OPENING:
-        return True  # a bracket or a quote opened at the end of a line never ends a paragraph
+    last = a.text.rstrip()[-1:]
+    if last in _OPENING or last in _GOES_ON:
+        return True  # a bracket opened, a comma, a 、, an ordinal 第 at the end of a line: the sentence goes on
+    # a full line ending in a mark or mid-word (a units line, a task without its full stop) before a
+    # numbered item or a label: a new paragraph
     return not (_OPENS.match(b.text) or label_at(b.text.strip()))
 
 
