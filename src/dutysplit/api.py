@@ -160,7 +160,12 @@ def source_text(path: str, *, encoding: str | None = None, max_bytes: int = DEFA
     """The text that a document's line numbers count: the decoded file for plain text (its paragraphs are
     cut by the check itself), the reader's lines as the parser saw them (one per paragraph or cell, joined
     by newlines) for Word, HTML, PDF and Excel. For the lossless check."""
-    data = read_file_bytes(path, max_bytes=max_bytes)
+    return source_text_of(read_file_bytes(path, max_bytes=max_bytes), path, encoding=encoding, max_bytes=max_bytes)
+
+
+def source_text_of(data: bytes, path: str | None = None, *, encoding: str | None = None,
+                   max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """:func:`source_text` of bytes (standard input)."""
     fmt = detect(data, path)
     if fmt == TEXT:
         return read_bytes(data, path=path, encoding=encoding).text
