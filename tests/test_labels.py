@@ -48,7 +48,7 @@ def pieces():
     ), max_size=12).map("".join)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, derandomize=True)  # CI passes or fails on the code, not the draw
 @given(pieces(), st.integers(0, 5))
 def test_the_scanner_finds_what_the_regex_finds(text, start):
     colon, bracket = reference()

@@ -28,6 +28,10 @@ CASES = [
     ("工作任务分解\n(一)\n| 重点工作 | 牵头单位 | 完\n高", "a sub-heading before a pipe table"),
     ("重点任务清单\n(一)\n│序号│任务    │牵头单位\n\n┴", "a sub-heading before a box table"),
     ("1.\n（二）\n工作任务 | 责任单位 | 完成时限 |\n务", "a sub-heading after a task, before a table"),
+    # a group row after the last task row (here: a table of no rows at all) heads nothing: it was
+    # neither a section nor kept in the table block (found by the property test in CI)
+    ("工作任务 | 责任单位 | 完成时限 |\n一、x |\n1.任务\n责任单位：县局\n", "a group row after the last row"),
+    ("工作任务 | 责任单位 |\n甲任务 | 区发改局 |\n二、其他 |\n", "a group row ending a table"),
 ]
 
 

@@ -2,8 +2,8 @@
 
 Profiles (registered here, chosen with an environment variable)::
 
-    pytest tests/test_properties.py                                      # "ci": short, the default
-    DUTYSPLIT_HYPOTHESIS_PROFILE=long pytest tests/test_properties.py    # "long": 2,000 examples a test
+    pytest tests/test_properties.py                                      # "ci": short, fixed draw, the default
+    DUTYSPLIT_HYPOTHESIS_PROFILE=long pytest tests/test_properties.py    # "long": 2,000 random examples a test
 
 Inputs: arbitrary text; text built from the pieces documents are made of; the samples, the wild
 excerpts and the table fixtures mutated (lines deleted, duplicated, swapped, merged, split; blank
@@ -42,7 +42,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 _COMMON = dict(deadline=None, print_blob=True,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("ci", max_examples=40, **_COMMON)
+# "ci" is derandomized: a clean clone runs the same examples every time, so CI passes or fails on the code,
+# not on the draw (a random draw once failed CI on a bug no earlier run had met). Searching for new
+# failures is the "long" profile's job (random, 2,000 examples); each one found becomes an explicit case.
+settings.register_profile("ci", max_examples=40, derandomize=True, **_COMMON)
 settings.register_profile("long", max_examples=2000, **_COMMON)
 PROFILE = settings.get_profile(os.environ.get("DUTYSPLIT_HYPOTHESIS_PROFILE", "ci"))
 

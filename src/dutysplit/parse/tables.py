@@ -40,7 +40,8 @@ class TableReader:
         s = self.s
         s.close_item()
         doc = s.doc
-        group_lines = {g.lines[0] for g in tb.groups if g.lines}
+        # a group row heads the rows after it; one after the last row heads nothing and stays in the block
+        group_lines = {g.lines[0] for g in tb.groups if g.lines and g.before < len(tb.rows)}
         if tb.part == 0:
             for tok in tokens:
                 if tok.role == "debris":
